@@ -1,0 +1,41 @@
+# Hemgång: `make run` serves the app with demo data, `make test` runs lint and the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint install migrate seed stop-db messages clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+test: lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Recompile the Swedish translations after editing locale/sv/LC_MESSAGES/django.po (needs gettext).
+messages: install
+	$(PY) manage.py compilemessages --ignore .venv
+
+stop-db: install
+	$(PY) -c "from pathlib import Path; from hemgang.embedded_db import stop; stop(Path('.pgdata').resolve())"
+
+clean: stop-db
+	rm -rf .pgdata staticfiles

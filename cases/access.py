@@ -1,0 +1,217 @@
+"""Who may see or change what. The only place permissions are decided.
+
+- Rules (django-rules) answer "may this user do X to this object?" and are used by views, the API and
+  templates alike (`user.has_perm("cases.view_case", case)`).
+- `visible_cases` / `visible_clients` are the same rules written as querysets, for lists.
+- `get_case_for` / `get_client_for` fetch one object with the check and the access-log entry in one call.
+  A case the user may not see is a 404, exactly as a case that does not exist (STYLE.md habit 6).
+- `requires` marks a view with the rule it needs; the permission-matrix test walks the URL configuration
+  and fails for any view without one, so a new page cannot forget access control.
+"""
+
+from collections.abc import Iterable
+from functools import wraps
+
+import rules
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+from rest_framework.permissions import BasePermission
+
+from .models import OPEN_STATES, AccessLog, Case, Client, Role
+
+# --- predicates -------------------------------------------------------------------------------------
+
+
+def _has_role(*roles):
+    @rules.predicate(name=f"has_role_{'_'.join(roles)}")
+    def predicate(user):
+        return bool(user and user.is_authenticated and user.role in roles and user.municipality_id)
+
+    return predicate
+
+
+is_case_officer = _has_role(Role.CASE_OFFICER)
+is_team_member = _has_role(Role.TEAM_STAFF, Role.UNIT_MANAGER)
+is_unit_manager = _has_role(Role.UNIT_MANAGER)
+is_integration = _has_role(Role.INTEGRATION)
+is_administrator = _has_role(Role.ADMINISTRATOR)
+
+
+@rules.predicate
+def same_municipality(user, obj):
+    return obj is not None and user.municipality_id is not None and obj.municipality_id == user.municipality_id
+
+
+@rules.predicate
+def on_case_team(user, case):
+    team_id = getattr(case, "team_id", None)
+    return team_id is not None and team_id == user.team_id
+
+
+@rules.predicate
+def address_not_protected(user, obj):
+    client = obj.client if isinstance(obj, Case) else obj
+    return client is not None and not client.protected_identity
+
+
+@rules.predicate
+def registered_the_case(user, case):
+    return case is not None and case.registered_by_id == user.id
+
+
+@rules.predicate
+def case_is_open(user, case):
+    return case is not None and case.state in OPEN_STATES
+
+
+can_view_case = same_municipality & (
+    is_case_officer | (is_team_member & on_case_team) | (is_integration & registered_the_case)
+)
+case_officer_of_municipality = is_case_officer & same_municipality
+team_of_case = is_team_member & same_municipality & on_case_team
+
+rules.add_perm("cases.home", rules.is_authenticated)
+rules.add_perm("cases.view_case", can_view_case)
+rules.add_perm("cases.search_clients", is_case_officer)
+rules.add_perm("cases.register_referral", is_case_officer | is_integration)
+rules.add_perm("cases.view_client", is_case_officer & same_municipality)
+rules.add_perm("cases.change_client", is_case_officer & same_municipality)
+rules.add_perm("cases.record_consent", case_officer_of_municipality & case_is_open)
+rules.add_perm("cases.decide", case_officer_of_municipality & case_is_open)
+rules.add_perm("cases.assign_team", case_officer_of_municipality & case_is_open)
+rules.add_perm("cases.start_case", (case_officer_of_municipality | team_of_case) & case_is_open)
+rules.add_perm("cases.decline_case", case_officer_of_municipality & case_is_open)
+rules.add_perm("cases.end_case", (case_officer_of_municipality | team_of_case) & case_is_open)
+rules.add_perm("cases.hand_over_case", team_of_case & case_is_open)
+rules.add_perm("cases.close_case", (case_officer_of_municipality | (is_unit_manager & team_of_case)) & case_is_open)
+rules.add_perm("cases.view_team_cases", is_team_member)
+# Skyddade personuppgifter: the address only to those who visit (the case's team), never printed.
+rules.add_perm("cases.view_address", address_not_protected | team_of_case)
+rules.add_perm("cases.manage_catalogues", is_administrator)
+
+# Which rule guards which transition (the target state), for views and API alike.
+TRANSITION_PERMISSIONS = {
+    "active": "cases.start_case",
+    "declined": "cases.decline_case",
+    "withdrawn": "cases.end_case",
+    "readmitted": "cases.end_case",
+    "handed_over": "cases.hand_over_case",
+    "closed": "cases.close_case",
+}
+
+
+# --- querysets: the same rules for lists ----------------------------------------------------------
+
+
+def visible_cases(user, base: QuerySet | None = None) -> QuerySet:
+    qs = Case.objects.all() if base is None else base
+    if not (user.is_authenticated and user.municipality_id):
+        return qs.none()
+    qs = qs.filter(municipality_id=user.municipality_id)
+    if user.role == Role.CASE_OFFICER:
+        return qs
+    if user.role in (Role.TEAM_STAFF, Role.UNIT_MANAGER) and user.team_id:
+        return qs.filter(team_id=user.team_id)
+    if user.role == Role.INTEGRATION:
+        return qs.filter(registered_by_id=user.id)
+    return qs.none()
+
+
+def visible_clients(user, base: QuerySet | None = None) -> QuerySet:
+    qs = Client.objects.all() if base is None else base
+    if not (user.is_authenticated and user.municipality_id):
+        return qs.none()
+    if user.role == Role.CASE_OFFICER:
+        return qs.filter(municipality_id=user.municipality_id)
+    return qs.filter(Exists(visible_cases(user).filter(client_id=OuterRef("pk"))))
+
+
+# --- fetch with check and log ----------------------------------------------------------------------
+
+
+def get_case_for(request, pk, *, perm: str = "cases.view_case", what: str, queryset: QuerySet | None = None) -> Case:
+    """The case `pk` if the user may `perm` it, logged as a read of its client; 404 otherwise."""
+    case = visible_cases(request.user, queryset).filter(pk=pk).first()
+    if case is None or not request.user.has_perm(perm, case):
+        raise Http404
+    log_reads(request, [(case.client_id, case.pk)], what=what)
+    return case
+
+
+def get_client_for(request, pk, *, perm: str = "cases.view_client", what: str, queryset: QuerySet | None = None):
+    client = visible_clients(request.user, queryset).filter(pk=pk).first()
+    if client is None or not request.user.has_perm(perm, client):
+        raise Http404
+    log_reads(request, [(client.pk, None)], what=what)
+    return client
+
+
+def log_reads(request, reads: Iterable[tuple[int, int | None]], *, what: str) -> None:
+    """One access-log row per client shown, in one INSERT."""
+    user = request.user
+    unit = user.team.name if user.team_id else user.get_role_display()
+    rows = [
+        AccessLog(
+            user=user,
+            municipality_id=user.municipality_id,
+            client_id=client_id,
+            case_id=case_id,
+            what=what,
+            unit=unit,
+            path=request.path[:300],
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
+        for client_id, case_id in dict.fromkeys(reads)
+    ]
+    if rows:
+        AccessLog.objects.bulk_create(rows)
+
+
+# --- declaring access on views ---------------------------------------------------------------------
+
+
+def requires(perm: str, *, on_object: bool = False):
+    """Declare the rule a view needs.
+
+    A model-level rule (`on_object=False`) is checked here. An object rule is checked when the view
+    fetches its object through `get_case_for` / `get_client_for` with the same `perm`.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not on_object and not request.user.has_perm(perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.access_rule = perm
+        return wrapped
+
+    return decorator
+
+
+def public(view):
+    """A page anyone may open without signing in (login, health). Declared, so the matrix test sees it."""
+    view = login_not_required(view)
+    view.access_rule = "public"
+    return view
+
+
+def check(user, perm: str, obj=None) -> None:
+    """Refuse with a 404 (not a 403): an outsider must not learn that the object exists."""
+    if not user.has_perm(perm, obj):
+        raise Http404
+
+
+class RulePermission(BasePermission):
+    """DRF: the view's `rule` must hold; an object rule (`rule_on_object`) is checked by get_case_for."""
+
+    def has_permission(self, request, view):
+        rule = getattr(view, "rule", None)
+        if rule is None:
+            return False
+        if not request.user.is_authenticated:
+            return False
+        return getattr(view, "rule_on_object", False) or request.user.has_perm(rule)

@@ -1,0 +1,172 @@
+"""Forms parse and explain; the rules themselves live in services.py and the database."""
+
+from django import forms
+from django.forms import formset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .identity import InvalidIdentityNumber, parse_identity_number
+from .models import Client, Consent, Intervention, InterventionType, LegalBasis, Referral, Relative, Team
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class PersonalNumberField(forms.CharField):
+    """Accepts 10 or 12 digits with or without separator; cleans to 12 digits."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Personal identity number"))
+        kwargs.setdefault("max_length", 13)
+        kwargs.setdefault("help_text", _("10 or 12 digits, e.g. 19400101-1234. Coordination numbers too."))
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"})
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            return parse_identity_number(value, today=timezone.localdate()).number
+        except InvalidIdentityNumber as err:
+            raise forms.ValidationError(err.message, code="invalid") from err
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Personal identity number or name"), max_length=100)
+
+
+class ClientForm(forms.ModelForm):
+    personal_number = PersonalNumberField()
+
+    class Meta:
+        model = Client
+        fields = [
+            "personal_number",
+            "first_name",
+            "last_name",
+            "street_address",
+            "postal_code",
+            "city",
+            "door_code",
+            "phone",
+            "protected_identity",
+            "hemtjanst_group",
+            "safety_alarm",
+            "night_service",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The number identifies the client; it is not changed on the edit form.
+            del self.fields["personal_number"]
+
+    def validate_unique(self):
+        # Uniqueness per municipality is a rule of the service (with a message that helps).
+        pass
+
+
+class RelativeForm(forms.ModelForm):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Relative
+        fields = ["id", "name", "relation", "phone", "email", "is_primary_contact"]
+
+
+RelativeFormSet = formset_factory(RelativeForm, extra=0, can_delete=True, max_num=10)
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = [
+            "source",
+            "source_unit",
+            "admitted_on",
+            "ready_for_discharge_at",
+            "planned_homecoming_on",
+            "reason",
+            "triage",
+            "exclusion_palliative",
+            "exclusion_psychiatric",
+            "exclusion_substance",
+            "exclusion_comment",
+        ]
+        widgets = {
+            "admitted_on": DATE,
+            "planned_homecoming_on": DATE,
+            "ready_for_discharge_at": DATETIME,
+            "source": forms.RadioSelect,
+            "triage": forms.RadioSelect,
+            "reason": forms.Textarea(attrs={"rows": 3}),
+            "exclusion_comment": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["given_on", "given_by", "given_by_name", "form", "scope", "recipients"]
+        widgets = {
+            "given_on": DATE,
+            "given_by": forms.RadioSelect,
+            "form": forms.RadioSelect,
+            "scope": forms.Textarea(attrs={"rows": 2}),
+            "recipients": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class ConsentWithdrawForm(forms.Form):
+    reported_by = forms.CharField(
+        label=_("Who noticed or reported it"), max_length=150, help_text=_("E.g. the client, or a team member.")
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    legal_basis = forms.ModelChoiceField(label=_("Legal basis"), queryset=LegalBasis.objects.none())
+    needs_assessed = forms.BooleanField(label=_("After an individual needs assessment"), required=False, initial=True)
+    decided_on = forms.DateField(label=_("Decided on"), widget=DATE)
+    start_date = forms.DateField(label=_("Start date"), widget=DATE)
+    end_date = forms.DateField(label=_("End date"), widget=DATE)
+    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 2}))
+    goals = forms.CharField(label=_("Goals"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(municipality=municipality)
+        self.fields["legal_basis"].queryset = LegalBasis.objects.filter(municipality=municipality, active=True)
+
+
+class InterventionForm(forms.ModelForm):
+    class Meta:
+        model = Intervention
+        fields = ["intervention_type", "times", "per", "minutes", "part_of_day", "note"]
+        widgets = {
+            "times": forms.NumberInput(attrs={"min": 1, "max": 24}),
+            "minutes": forms.NumberInput(attrs={"min": 5, "max": 480, "step": 5}),
+        }
+
+    def __init__(self, *args, municipality=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["intervention_type"].queryset = InterventionType.objects.filter(
+            municipality=municipality, active=True
+        )
+
+
+InterventionFormSet = formset_factory(
+    InterventionForm, extra=0, can_delete=True, min_num=1, validate_min=True, max_num=20
+)
+
+
+class TeamForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(municipality=municipality)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

@@ -1,0 +1,307 @@
+"""A believable, obviously fictional municipality for `make run` and for clicking through.
+
+Everything goes through the services, as a case officer would create it. Runs once: a second run sees
+the municipality and does nothing.
+"""
+
+import datetime as dt
+import random
+
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from stdnum import luhn
+
+from cases import services
+from cases.models import (
+    CaseState,
+    Consent,
+    Intervention,
+    InterventionType,
+    LegalBasis,
+    Municipality,
+    Referral,
+    Role,
+    Team,
+    User,
+)
+from cases.services import InterventionLine
+
+DEMO_PASSWORD = "hemgang-demo"
+
+INTERVENTION_TYPES = [
+    "Personlig omvårdnad",
+    "Hjälp med måltider",
+    "Tillsyn",
+    "Läkemedelspåminnelse",
+    "ADL-träning",
+    "Gångträning",
+    "Dusch",
+    "Inköp",
+    "Städning",
+    "Trygghetssamtal",
+]
+LEGAL_BASES = [
+    "SoL (2025:400) – beslut om insatser efter individuell behovsbedömning",
+    "SoL (2025:400) – insats utan individuell behovsbedömning",
+    "SoL (2001:453) 4 kap. 1 § – bistånd (beslut före 1 juli 2025)",
+]
+FIRST_NAMES = [
+    "Astrid",
+    "Bertil",
+    "Greta",
+    "Sven",
+    "Ingrid",
+    "Gösta",
+    "Margit",
+    "Rune",
+    "Elsa",
+    "Helge",
+    "Karin",
+    "Nils",
+    "Birgitta",
+    "Folke",
+    "Signe",
+    "Arne",
+    "Ulla",
+    "Sixten",
+    "Maj",
+    "Tage",
+]
+LAST_NAMES = [
+    "Exempelsson",
+    "Testberg",
+    "Provén",
+    "Påhittad",
+    "Demosson",
+    "Låtsasson",
+    "Fiktiv",
+    "Övningsdal",
+    "Testlund",
+    "Modellgren",
+]
+USERS = [
+    # username, first, last, role, profession, team key, shift
+    ("handlaggare", "Hanna", "Handläggare", Role.CASE_OFFICER, "", None, ""),
+    ("handlaggare2", "Bo", "Beslutsson", Role.CASE_OFFICER, "", None, ""),
+    ("usk.norr", "Ulla", "Undersköterska", Role.TEAM_STAFF, "usk", "norr", ""),
+    ("ssk.norr", "Sara", "Sjuksköterska", Role.TEAM_STAFF, "ssk", "norr", ""),
+    ("at.norr", "Anders", "Arbetsterapeut", Role.TEAM_STAFF, "at", "norr", ""),
+    ("ft.norr", "Fia", "Fysioterapeut", Role.TEAM_STAFF, "ft", "norr", ""),
+    ("dietist.norr", "Dan", "Dietist", Role.TEAM_STAFF, "dietist", "norr", ""),
+    ("usk.soder", "Selma", "Södergren", Role.TEAM_STAFF, "usk", "soder", ""),
+    ("chef.norr", "Eva", "Enhetschef", Role.UNIT_MANAGER, "", "norr", ""),
+    ("chef.soder", "Erik", "Enhetschefsson", Role.UNIT_MANAGER, "", "soder", ""),
+    ("koordinator.dag", "Kim", "Koordinator", Role.COORDINATOR, "", None, "day"),
+    ("koordinator.natt", "Nora", "Nattkoordinator", Role.COORDINATOR, "", None, "night"),
+    ("admin", "Ada", "Administratör", Role.ADMINISTRATOR, "", None, ""),
+    ("sjukhus-api", "Sjukhusets", "Integration", Role.INTEGRATION, "", None, ""),
+]
+# How many demo cases end in each state (30 clients).
+STATE_PLAN = (
+    [CaseState.REFERRED] * 6
+    + [CaseState.DECIDED] * 5
+    + [CaseState.ACTIVE] * 9
+    + [CaseState.HANDED_OVER] * 3
+    + [CaseState.CLOSED] * 4
+    + [CaseState.DECLINED, CaseState.WITHDRAWN, CaseState.READMITTED]
+)
+
+
+def fictional_personal_number(rng: random.Random, *, coordination: bool = False, year: int | None = None) -> str:
+    """A checksum-valid number with birth number 98x–99x, a range not given to anyone we know of."""
+    birth = dt.date(year or rng.randint(1930, 1948), rng.randint(1, 12), rng.randint(1, 28))
+    day = birth.day + (60 if coordination else 0)
+    yymmdd = f"{birth:%y%m}{day:02d}"
+    serial = f"{rng.randint(980, 999)}"
+    check = luhn.calc_check_digit(yymmdd + serial)
+    return f"{birth:%Y}{yymmdd[2:]}{serial}{check}"
+
+
+class Command(BaseCommand):
+    help = "Create the demo municipality Demoköping with teams, staff, catalogues and 30 cases."
+
+    def handle(self, *args, **options):
+        if Municipality.objects.filter(code="9999").exists():
+            self.stdout.write("Demo data already present.")
+            return
+        with transaction.atomic():
+            self._seed()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data created. Every demo login has the password {DEMO_PASSWORD!r}.")
+        )
+
+    def _seed(self):
+        rng = random.Random(2026)  # noqa: S311 - repeatable demo data, not a secret
+        town = Municipality.objects.create(name="Demoköping", code="9999", consent_validity_days=10)
+        teams = {
+            "norr": Team.objects.create(
+                municipality=town,
+                name="Hemgångsteam Norr",
+                area="Norr",
+                email="hemgang.norr@demokoping.example",
+                working_days=Team.WorkingDays.EVERY_DAY,
+                day_starts_at=dt.time(7),
+                day_ends_at=dt.time(22),
+                capacity=12,
+                usual_support_days=14,
+                max_support_days=28,
+            ),
+            "soder": Team.objects.create(
+                municipality=town,
+                name="Hemgångsteam Söder",
+                area="Söder",
+                email="hemgang.soder@demokoping.example",
+                working_days=Team.WorkingDays.WEEKDAYS,
+                day_starts_at=dt.time(8),
+                day_ends_at=dt.time(16),
+                capacity=8,
+                usual_support_days=10,
+                max_support_days=14,
+            ),
+        }
+        for order, name in enumerate(INTERVENTION_TYPES):
+            InterventionType.objects.create(municipality=town, name=name, sort_order=order)
+        for order, name in enumerate(LEGAL_BASES):
+            LegalBasis.objects.create(municipality=town, name=name, sort_order=order)
+
+        admins = Group.objects.create(name="Administratörer")
+        admins.permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="cases",
+                content_type__model__in=["interventiontype", "legalbasis", "team", "user", "municipality"],
+            )
+        )
+        users = {}
+        for username, first, last, role, profession, team_key, shift in USERS:
+            user = User(
+                username=username,
+                first_name=first,
+                last_name=last,
+                role=role,
+                profession=profession,
+                team=teams.get(team_key),
+                shift=shift,
+                municipality=town,
+                email=f"{username}@demokoping.example",
+                is_staff=(role == Role.ADMINISTRATOR),
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            if role == Role.ADMINISTRATOR:
+                user.groups.add(admins)
+            users[username] = user
+
+        officers = [users["handlaggare"], users["handlaggare2"]]
+        types = list(InterventionType.objects.filter(municipality=town))
+        basis = LegalBasis.objects.filter(municipality=town).first()
+        today = timezone.localdate()
+        for index, target in enumerate(STATE_PLAN):
+            self._case(rng, index, target, officers[index % 3 == 2], teams, types, basis, today, users)
+
+    def _case(self, rng, index, target, officer, teams, types, basis, today, users):
+        team = teams["norr"] if index % 3 else teams["soder"]
+        number = fictional_personal_number(rng, coordination=(index == 7), year=1924 if index == 4 else None)
+        client = services.client_register(
+            actor=officer,
+            personal_number=number,
+            first_name=FIRST_NAMES[index % len(FIRST_NAMES)],
+            last_name=LAST_NAMES[index % len(LAST_NAMES)],
+            street_address=f"Exempelgatan {index + 1}",
+            postal_code=f"999 {index:02d}",
+            city="Demoköping",
+            phone=f"070-000 00 {index:02d}",
+            protected_identity=(index == 12),
+            hemtjanst_group=rng.choice(["Hemtjänst Centrum", "Hemtjänst Öster", "Hemtjänst Väster", ""]),
+            safety_alarm="Trygghetslarm (Demolarm AB)" if index % 2 else "",
+            night_service="Nattpatrullen" if index % 4 == 0 else "",
+            relatives=[
+                {
+                    "name": f"{FIRST_NAMES[(index + 5) % 20]} {LAST_NAMES[index % 10]}",
+                    "relation": "Dotter",
+                    "phone": f"073-000 11 {index:02d}",
+                    "email": "",
+                    "is_primary_contact": True,
+                }
+            ],
+        )
+        # Active and later cases started up to 12 days ago; new referrals are about to come home.
+        length = team.usual_support_days
+        started_days_ago = {
+            CaseState.ACTIVE: index % (length - 1),
+            CaseState.HANDED_OVER: length - 2,
+            CaseState.CLOSED: length - 1,
+            CaseState.READMITTED: 3,
+        }.get(target, 0)
+        start = today - dt.timedelta(days=started_days_ago)
+        admitted = start - dt.timedelta(days=rng.randint(3, 12))
+        case = services.referral_register(
+            actor=officer,
+            client=client,
+            source=rng.choice([Referral.Source.HOSPITAL, Referral.Source.HOSPITAL, Referral.Source.SHORT_TERM]),
+            source_unit=rng.choice(
+                ["Demosjukhuset, avd 12 geriatrik", "Demosjukhuset, avd 4 ortopedi", "Korttidsboendet Lugnet"]
+            ),
+            admitted_on=admitted,
+            ready_for_discharge_at=timezone.make_aware(dt.datetime.combine(start, dt.time(9, 30))),
+            planned_homecoming_on=start + dt.timedelta(days=1 if target == CaseState.REFERRED else 0),
+            reason=rng.choice(
+                [
+                    "Fall i hemmet med höftfraktur; oro inför hemgång, bor ensam.",
+                    "Pneumoni; nedsatt ork och rörelseförmåga, behöver stöd med ADL.",
+                    "Hjärtsvikt; behöver stöd med måltider och läkemedel, orolig att vara ensam.",
+                ]
+            ),
+            triage=Referral.Triage.GREEN if target == CaseState.DECLINED else rng.choice(["yellow", "red"]),
+        )
+        if target == CaseState.DECLINED:
+            services.case_decline(actor=officer, case=case, reason="Grön triage: klarar sig med befintlig hemtjänst.")
+            return
+        if target == CaseState.REFERRED:
+            return
+        services.consent_record(
+            actor=officer,
+            case=case,
+            given_on=start,
+            given_by=Consent.GivenBy.CLIENT,
+            form=Consent.Form.WRITTEN,
+            scope="Informationsöverföring mellan hemgångsteam och hemtjänst.",
+            recipients=client.hemtjanst_group,
+        )
+        if target == CaseState.WITHDRAWN:
+            services.case_withdraw(actor=officer, case=case, reason="Brukaren tackar nej till hemgångsteam.")
+            return
+        chosen = rng.sample(types, k=3)
+        services.decision_register(
+            actor=officer,
+            case=case,
+            team=team,
+            legal_basis=basis,
+            needs_assessed=True,
+            decided_on=start,
+            start_date=start,
+            end_date=start + dt.timedelta(days=length - 1),
+            purpose="Trygg hemgång efter sjukhusvistelse: öka tryggheten och förmågan att klara vardagen själv.",
+            goals="Klara personlig hygien och förflyttning själv; känna sig trygg hemma.",
+            interventions=[
+                InterventionLine(
+                    intervention_type_id=t.pk,
+                    times=rng.choice([1, 2, 3]),
+                    per=Intervention.Per.DAY,
+                    minutes=rng.choice([15, 20, 30, 45]),
+                    part_of_day=rng.choice(["morning", "day", "evening"]),
+                )
+                for t in chosen
+            ],
+        )
+        if target == CaseState.DECIDED:
+            return
+        staff = users["usk.norr"] if team.name.endswith("Norr") else users["usk.soder"]
+        services.case_start(actor=staff, case=case)
+        if target == CaseState.READMITTED:
+            services.case_readmit(actor=staff, case=case, reason="Återinlagd på Demosjukhuset efter fall.")
+        if target in (CaseState.HANDED_OVER, CaseState.CLOSED):
+            services.case_transition(case=case, to=CaseState.HANDED_OVER, actor=staff)
+        if target == CaseState.CLOSED:
+            services.case_transition(case=case, to=CaseState.CLOSED, actor=officer)

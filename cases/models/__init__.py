@@ -1,0 +1,40 @@
+from .access_log import AccessLog
+from .api_token import ApiToken
+from .case import (
+    ALLOWED_TRANSITIONS,
+    OPEN_STATES,
+    TRANSITIONS_NEEDING_REASON,
+    Case,
+    CaseState,
+    Consent,
+    Decision,
+    Intervention,
+    Referral,
+)
+from .catalogue import InterventionType, LegalBasis
+from .client import Client, Relative
+from .organisation import Municipality, Profession, Role, Shift, Team, User
+
+__all__ = [
+    "ALLOWED_TRANSITIONS",
+    "OPEN_STATES",
+    "TRANSITIONS_NEEDING_REASON",
+    "AccessLog",
+    "ApiToken",
+    "Case",
+    "CaseState",
+    "Client",
+    "Consent",
+    "Decision",
+    "Intervention",
+    "InterventionType",
+    "LegalBasis",
+    "Municipality",
+    "Profession",
+    "Referral",
+    "Relative",
+    "Role",
+    "Shift",
+    "Team",
+    "User",
+]

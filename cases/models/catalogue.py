@@ -1,0 +1,44 @@
+"""Editable catalogues: the administrator keeps them in the admin, case officers pick from them."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .organisation import Municipality
+
+
+class CatalogueEntry(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT)
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    active = models.BooleanField(_("in use"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class InterventionType(CatalogueEntry):
+    """Personal care, meals, supervision, medication reminder, ADL training, walking training …"""
+
+    history = HistoricalRecords()
+
+    class Meta(CatalogueEntry.Meta):
+        verbose_name = _("intervention type")
+        verbose_name_plural = _("intervention types")
+        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="interventiontype_unique")]
+
+
+class LegalBasis(CatalogueEntry):
+    """E.g. 'SoL (2025:400) beslut om insatser' or, for older decisions, 'SoL (2001:453) 4 kap. 1 §'."""
+
+    history = HistoricalRecords()
+
+    class Meta(CatalogueEntry.Meta):
+        verbose_name = _("legal basis")
+        verbose_name_plural = _("legal bases")
+        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="legalbasis_unique")]

@@ -1,0 +1,86 @@
+"""The client (brukare), their relatives and the other providers they already have."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..identity import PERSONNUMMER, SAMORDNINGSNUMMER, format_identity_number
+from .organisation import Municipality
+
+
+class Client(models.Model):
+    class IdKind(models.TextChoices):
+        PERSONNUMMER = PERSONNUMMER, _("Personal identity number")
+        SAMORDNINGSNUMMER = SAMORDNINGSNUMMER, _("Coordination number")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="clients")
+    personal_number = models.CharField(_("personal identity number"), max_length=12)
+    id_kind = models.CharField(_("kind of number"), max_length=20, choices=IdKind.choices)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    door_code = models.CharField(_("door code and access"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    protected_identity = models.BooleanField(
+        _("protected personal data"),
+        default=False,
+        help_text=_("The address is then shown only to those who visit, and never printed."),
+    )
+    # The client's other providers, as the case officer writes them in the order (001: "hemtjänstgrupp,
+    # larm, natt"). Free text for now; the handover issue turns them into message recipients.
+    hemtjanst_group = models.CharField(_("home-care group"), max_length=200, blank=True)
+    safety_alarm = models.CharField(_("safety alarm"), max_length=200, blank=True)
+    night_service = models.CharField(_("night service"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "personal_number"], name="client_unique_number"),
+            models.CheckConstraint(condition=Q(personal_number__regex=r"^\d{12}$"), name="client_number_12_digits"),
+        ]
+        indexes = [
+            # Name search on the search page: lower(last_name) prefix within a municipality.
+            models.Index(models.functions.Lower("last_name"), "municipality", name="client_last_name_idx"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def personal_number_display(self) -> str:
+        return format_identity_number(self.personal_number)
+
+    @property
+    def address_display(self) -> str:
+        return ", ".join(p for p in [self.street_address, f"{self.postal_code} {self.city}".strip()] if p)
+
+
+class Relative(models.Model):
+    """A närstående: who to call, and whether they take part in planning."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="relatives")
+    name = models.CharField(_("name"), max_length=150)
+    relation = models.CharField(_("relation"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_primary_contact = models.BooleanField(_("primary contact"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("relative")
+        verbose_name_plural = _("relatives")
+        ordering = ["-is_primary_contact", "name"]
+
+    def __str__(self):
+        return self.name

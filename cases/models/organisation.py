@@ -1,0 +1,149 @@
+"""The municipality, its hemgångsteam and the people who work in the system."""
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Municipality(models.Model):
+    """A kommun. Every team, user and client belongs to exactly one; client data never crosses."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.CharField(_("municipality code"), max_length=4, unique=True, help_text=_("Four digits, e.g. 0127."))
+    consent_validity_days = models.PositiveSmallIntegerField(
+        _("consent valid (days)"),
+        default=10,
+        help_text=_("A local rule (Botkyrka: 10 days). The day consent is given counts as day 1."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consent_validity_days__gte=1) & Q(consent_validity_days__lte=365),
+                name="municipality_consent_days_range",
+            ),
+            models.CheckConstraint(condition=Q(code__regex=r"^\d{4}$"), name="municipality_code_digits"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Team(models.Model):
+    """A hemgångsteam with its own hours, capacity and longest support (these differ by municipality)."""
+
+    class WorkingDays(models.TextChoices):
+        EVERY_DAY = "every_day", _("Every day")
+        WEEKDAYS = "weekdays", _("Weekdays except public holidays (helgfria vardagar)")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(_("name"), max_length=100)
+    area = models.CharField(_("area"), max_length=100, blank=True)
+    email = models.EmailField(_("functional mailbox"), blank=True)
+    working_days = models.CharField(
+        _("working days"), max_length=20, choices=WorkingDays.choices, default=WorkingDays.EVERY_DAY
+    )
+    day_starts_at = models.TimeField(_("day starts"), default=dt.time(7, 0))
+    day_ends_at = models.TimeField(_("day ends"), default=dt.time(22, 0))
+    capacity = models.PositiveSmallIntegerField(_("capacity (clients at once)"), default=10)
+    usual_support_days = models.PositiveSmallIntegerField(_("usual length (days)"), default=10)
+    max_support_days = models.PositiveSmallIntegerField(_("longest support (days)"), default=28)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["municipality", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="team_unique_name"),
+            models.CheckConstraint(condition=Q(day_starts_at__lt=models.F("day_ends_at")), name="team_hours_order"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="team_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(max_support_days__gte=1)
+                & Q(max_support_days__lte=90)
+                & Q(usual_support_days__gte=1)
+                & Q(usual_support_days__lte=models.F("max_support_days")),
+                name="team_support_days_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def hours_label(self) -> str:
+        days = _("every day") if self.working_days == self.WorkingDays.EVERY_DAY else _("weekdays")
+        return f"{self.day_starts_at:%H:%M}–{self.day_ends_at:%H:%M}, {days}"
+
+
+class Role(models.TextChoices):
+    CASE_OFFICER = "case_officer", _("Case officer")
+    TEAM_STAFF = "team_staff", _("Team staff")
+    UNIT_MANAGER = "unit_manager", _("Unit manager")
+    COORDINATOR = "coordinator", _("Home-care coordinator")
+    ADMINISTRATOR = "administrator", _("Administrator")
+    INTEGRATION = "integration", _("Integration (hospital system)")
+
+
+class Profession(models.TextChoices):
+    USK = "usk", _("Assistant nurse (USK)")
+    SSK = "ssk", _("Registered nurse (SSK)")
+    AT = "at", _("Occupational therapist (AT)")
+    FT = "ft", _("Physiotherapist (FT)")
+    DIETIST = "dietist", _("Dietitian")
+
+
+class Shift(models.TextChoices):
+    DAY = "day", _("Day")
+    NIGHT = "night", _("Night")
+
+
+class User(AbstractUser):
+    """A member of staff. The role decides what the menu offers; access.py decides what they may see."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="users", null=True, blank=True
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    profession = models.CharField(_("profession"), max_length=10, choices=Profession.choices, blank=True)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="members", null=True, blank=True, verbose_name=_("team")
+    )
+    shift = models.CharField(_("shift"), max_length=10, choices=Shift.choices, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            # Team staff have a profession and a team; nobody else has a profession.
+            models.CheckConstraint(
+                condition=~Q(role="team_staff") | (~Q(profession="") & Q(team__isnull=False)),
+                name="user_team_staff_has_profession_and_team",
+            ),
+            models.CheckConstraint(
+                condition=Q(role="team_staff") | Q(profession=""), name="user_profession_only_for_staff"
+            ),
+            models.CheckConstraint(
+                condition=Q(role="") | Q(municipality__isnull=False), name="user_role_needs_municipality"
+            ),
+        ]
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def role_label(self) -> str:
+        label = self.get_role_display()
+        if self.profession:
+            label = f"{label}, {self.get_profession_display()}"
+        return label

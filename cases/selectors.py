@@ -1,0 +1,151 @@
+"""The queries pages and the API read with. select_related / prefetch are chosen here, once.
+
+Every function takes the user and goes through `access.visible_*`, so a list can never show more than
+the rules allow.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Case as SqlCase
+from django.db.models import IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from .access import visible_cases, visible_clients
+from .identity import InvalidIdentityNumber, parse_identity_number
+from .models import OPEN_STATES, Case, CaseState, Client, Consent, Decision, Intervention, Referral, Relative
+
+# Lists read in the order of the routine: active first, then decided, handed over, referred, ended.
+_WORKFLOW_ORDER = SqlCase(
+    *[
+        When(state=state, then=Value(i))
+        for i, state in enumerate([CaseState.ACTIVE, CaseState.DECIDED, CaseState.HANDED_OVER, CaseState.REFERRED])
+    ],
+    default=Value(9),
+    output_field=IntegerField(),
+)
+CASE_LIST_RELATED = ("client", "team", "case_officer", "referral", "decision")
+
+
+def case_list(user, *, states=OPEN_STATES, team_id: int | None = None, officer=None) -> QuerySet:
+    qs = visible_cases(user).filter(state__in=states).select_related(*CASE_LIST_RELATED)
+    if team_id:
+        qs = qs.filter(team_id=team_id)
+    if officer is not None:
+        qs = qs.filter(case_officer=officer)
+    return qs.annotate(step=_WORKFLOW_ORDER).order_by("step", "-created_at")
+
+
+def case_detail_queryset() -> QuerySet:
+    """One case with everything its page shows, in a fixed number of queries."""
+    return Case.objects.select_related(
+        "client",
+        "team",
+        "case_officer",
+        "registered_by",
+        "referral",
+        "decision__legal_basis",
+        "decision__decided_by",
+        "municipality",
+    ).prefetch_related(
+        Prefetch("consents", queryset=Consent.objects.select_related("recorded_by", "withdrawn_recorded_by")),
+        Prefetch(
+            "decision__interventions",
+            queryset=Intervention.objects.select_related("intervention_type"),
+        ),
+        Prefetch("client__relatives", queryset=Relative.objects.all()),
+    )
+
+
+def client_detail_queryset() -> QuerySet:
+    return Client.objects.prefetch_related(
+        "relatives",
+        Prefetch("cases", queryset=Case.objects.select_related("team").order_by("-created_at")),
+    )
+
+
+def client_search(user, query: str, *, limit: int = 25) -> list[Client]:
+    """By personnummer (any accepted form) or by name; at most `limit` hits."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    qs = visible_clients(user).prefetch_related(
+        Prefetch(
+            "cases", queryset=Case.objects.filter(state__in=OPEN_STATES).select_related("team"), to_attr="open_cases"
+        )
+    )
+    digits = "".join(ch for ch in query if ch.isdigit())
+    if len(digits) >= 10:
+        try:
+            number = parse_identity_number(query).number
+        except InvalidIdentityNumber:
+            number = digits
+        return list(qs.filter(personal_number__endswith=number[-10:])[:limit])
+    terms = query.split()
+    condition = Q()
+    for term in terms:
+        condition &= Q(first_name__istartswith=term) | Q(last_name__istartswith=term)
+    return list(qs.filter(condition).order_by("last_name", "first_name")[:limit])
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    who: str
+    what: str
+    detail: str = ""
+
+
+def case_timeline(case: Case) -> list[TimelineEntry]:
+    """Everything that happened in the case, newest first, read from the history tables.
+
+    Five queries whatever the size of the case: one per history table (case, referral, consent, decision)
+    with the acting user joined.
+    """
+    from django.utils.translation import gettext as _
+
+    entries: list[TimelineEntry] = []
+
+    def who(record):
+        user = record.history_user
+        return user.display_name if user else _("System")
+
+    previous_state = None
+    for record in case.history.select_related("history_user").order_by("history_date", "history_id"):
+        if record.history_type == "+":
+            entries.append(TimelineEntry(record.history_date, who(record), _("Case opened")))
+        elif record.state != previous_state:
+            text = _("State: %(state)s") % {"state": CaseState(record.state).label}
+            entries.append(TimelineEntry(record.history_date, who(record), text, record.state_reason))
+        elif (record.history_change_reason or "") == "team assigned":
+            entries.append(TimelineEntry(record.history_date, who(record), _("Team assigned")))
+        previous_state = record.state
+
+    for record in Referral.history.filter(case_id=case.pk).select_related("history_user"):
+        label = _("Referral registered") if record.history_type == "+" else _("Referral changed")
+        entries.append(TimelineEntry(record.history_date, who(record), label))
+
+    for record in Consent.history.filter(case_id=case.pk).select_related("history_user"):
+        if record.history_type == "+":
+            detail = _("valid %(start)s – %(end)s") % {"start": record.given_on, "end": record.valid_until}
+            entries.append(TimelineEntry(record.history_date, who(record), _("Consent recorded"), detail))
+        elif record.withdrawn_at:
+            entries.append(
+                TimelineEntry(record.history_date, who(record), _("Consent withdrawn"), record.withdrawal_reason)
+            )
+
+    for record in Decision.history.filter(case_id=case.pk).select_related("history_user"):
+        label = _("Decision registered") if record.history_type == "+" else _("Decision changed")
+        detail = f"{record.start_date} – {record.end_date}"
+        entries.append(TimelineEntry(record.history_date, who(record), label, detail))
+
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries
+
+
+def team_start_page(user) -> dict:
+    """The team's new (decided) and active cases."""
+    cases = list(case_list(user, states=(CaseState.DECIDED, CaseState.ACTIVE, CaseState.HANDED_OVER)))
+    return {
+        "new_cases": [c for c in cases if c.state == CaseState.DECIDED],
+        "active_cases": [c for c in cases if c.state != CaseState.DECIDED],
+    }

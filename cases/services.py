@@ -1,0 +1,445 @@
+"""Every write that matters in a case. Views, the API, the admin and seed data all come through here.
+
+Each service checks the state, changes it inside one transaction and leaves history (simple-history
+records who did it: `_history_user` is set from the actor, so tasks and the API are attributed too).
+Refusals are `DomainError`s with a message for the case officer.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hemgang.errors import DomainError, DomainValidationError
+
+from .identity import InvalidIdentityNumber, parse_identity_number
+from .models import (
+    ALLOWED_TRANSITIONS,
+    OPEN_STATES,
+    TRANSITIONS_NEEDING_REASON,
+    Case,
+    CaseState,
+    Client,
+    Consent,
+    Decision,
+    Intervention,
+    Referral,
+    Relative,
+    Team,
+)
+
+CLIENT_FIELDS = (
+    "first_name",
+    "last_name",
+    "street_address",
+    "postal_code",
+    "city",
+    "door_code",
+    "phone",
+    "protected_identity",
+    "hemtjanst_group",
+    "safety_alarm",
+    "night_service",
+)
+REFERRAL_FIELDS = (
+    "source",
+    "source_unit",
+    "admitted_on",
+    "ready_for_discharge_at",
+    "planned_homecoming_on",
+    "reason",
+    "triage",
+    "exclusion_palliative",
+    "exclusion_psychiatric",
+    "exclusion_substance",
+    "exclusion_comment",
+)
+RELATIVE_FIELDS = ("name", "relation", "phone", "email", "is_primary_contact")
+
+
+def _save(obj, actor, *, update_fields=None, reason: str = ""):
+    """Save with the actor and reason recorded in the object's history."""
+    obj._history_user = actor
+    if reason:
+        obj._change_reason = reason
+    obj.save(update_fields=update_fields)
+    return obj
+
+
+# --- clients ---------------------------------------------------------------------------------------
+
+
+def normalise_personal_number(raw: str) -> tuple[str, str]:
+    try:
+        parsed = parse_identity_number(raw, today=timezone.localdate())
+    except InvalidIdentityNumber as err:
+        raise DomainValidationError(err.message, code="invalid_personal_number", field="personal_number") from err
+    return parsed.number, parsed.kind
+
+
+@transaction.atomic
+def client_register(*, actor, personal_number: str, relatives: list[dict] | None = None, **fields) -> Client:
+    """Register a client (brukare) in the actor's municipality; the number is stored as 12 digits."""
+    number, kind = normalise_personal_number(personal_number)
+    if Client.objects.filter(municipality_id=actor.municipality_id, personal_number=number).exists():
+        raise DomainValidationError(
+            _("A client with this personal identity number is already registered. Search for them instead."),
+            code="client_exists",
+            field="personal_number",
+        )
+    client = Client(municipality_id=actor.municipality_id, personal_number=number, id_kind=kind)
+    for name in CLIENT_FIELDS:
+        if name in fields:
+            setattr(client, name, fields[name])
+    try:
+        with transaction.atomic():
+            _save(client, actor)
+    except IntegrityError as err:  # two registrations of the same number at once
+        raise DomainValidationError(
+            _("A client with this personal identity number is already registered."),
+            code="client_exists",
+            field="personal_number",
+        ) from err
+    relatives_replace(actor=actor, client=client, relatives=relatives or [])
+    return client
+
+
+@transaction.atomic
+def client_update(*, actor, client: Client, relatives: list[dict] | None = None, **fields) -> Client:
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    changed = [name for name in CLIENT_FIELDS if name in fields and getattr(client, name) != fields[name]]
+    for name in changed:
+        setattr(client, name, fields[name])
+    if changed:
+        _save(client, actor, update_fields=changed)
+    if relatives is not None:
+        relatives_replace(actor=actor, client=client, relatives=relatives)
+    return client
+
+
+def relatives_replace(*, actor, client: Client, relatives: list[dict]) -> None:
+    """Make the client's relatives the given list: rows with an `id` are updated, others added,
+    the ones left out removed. Each change is kept in the relative's history."""
+    existing = {r.pk: r for r in client.relatives.all()}
+    keep = set()
+    for data in relatives:
+        rel = existing.get(data.get("id")) or Relative(client=client)
+        changed = [name for name in RELATIVE_FIELDS if getattr(rel, name) != data.get(name, getattr(rel, name))]
+        for name in changed:
+            setattr(rel, name, data[name])
+        if rel.pk is None or changed:
+            _save(rel, actor)
+        keep.add(rel.pk)
+    for pk, rel in existing.items():
+        if pk not in keep:
+            rel._history_user = actor
+            rel.delete()
+
+
+# --- referral --------------------------------------------------------------------------------------
+
+
+def _check_referral(fields: dict) -> None:
+    admitted, homecoming = fields.get("admitted_on"), fields.get("planned_homecoming_on")
+    ready = fields.get("ready_for_discharge_at")
+    if admitted and homecoming and homecoming < admitted:
+        raise DomainValidationError(
+            _("The planned homecoming cannot be before the admission date."), field="planned_homecoming_on"
+        )
+    if admitted and ready and timezone.localtime(ready).date() < admitted:
+        raise DomainValidationError(
+            _("Ready for discharge cannot be before the admission date."), field="ready_for_discharge_at"
+        )
+    if fields.get("source") == Referral.Source.HOSPITAL and not admitted:
+        raise DomainValidationError(_("Give the admission date for a referral from hospital."), field="admitted_on")
+    excluded = any(fields.get(n) for n in ("exclusion_palliative", "exclusion_psychiatric", "exclusion_substance"))
+    if excluded and not (fields.get("exclusion_comment") or "").strip():
+        raise DomainValidationError(_("Write your assessment of the exclusion you ticked."), field="exclusion_comment")
+
+
+@transaction.atomic
+def referral_register(*, actor, client: Client, **fields) -> Case:
+    """Aktualisering: open a case for the client with its referral.
+
+    At most one open case per client: the client row is locked so that two officers registering at once
+    are serialised, and the partial unique index `case_one_open_per_client` is the last word.
+    """
+    _check_referral(fields)
+    client = Client.objects.select_for_update().get(pk=client.pk, municipality_id=actor.municipality_id)
+    if Case.objects.filter(client=client, state__in=OPEN_STATES).exists():
+        raise DomainError(
+            _("The client already has an open case. Continue in that case instead."), code="open_case_exists"
+        )
+    case = Case(
+        municipality_id=client.municipality_id,
+        client=client,
+        registered_by=actor,
+        case_officer=actor if actor.role == "case_officer" else None,
+    )
+    try:
+        with transaction.atomic():
+            _save(case, actor, reason="referred")
+    except IntegrityError as err:
+        raise DomainError(_("The client already has an open case."), code="open_case_exists") from err
+    referral = Referral(case=case, **{name: fields[name] for name in REFERRAL_FIELDS if name in fields})
+    _save(referral, actor)
+    return case
+
+
+@transaction.atomic
+def client_and_referral_register(*, actor, client_fields: dict, referral_fields: dict, relatives=None) -> Case:
+    """The case officer's one flow (and the hospital API): find the client by number or register them,
+    then register the referral. Nothing is saved unless both succeed."""
+    number, _kind = normalise_personal_number(client_fields["personal_number"])
+    client = Client.objects.filter(municipality_id=actor.municipality_id, personal_number=number).first()
+    if client is None:
+        for name, label in (("first_name", _("first name")), ("last_name", _("last name"))):
+            if not (client_fields.get(name) or "").strip():
+                raise DomainValidationError(
+                    _("The client is not registered yet: give their %(field)s.") % {"field": label}, field=name
+                )
+        client = client_register(actor=actor, relatives=relatives, **client_fields)
+    return referral_register(actor=actor, client=client, **referral_fields)
+
+
+# --- consent ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor,
+    case: Case,
+    given_on: dt.date,
+    given_by: str,
+    form: str,
+    scope: str,
+    recipients: str = "",
+    given_by_name: str = "",
+) -> Consent:
+    """Record samtycke. Valid for the municipality's number of days, the day it is given being day 1
+    (Botkyrka: given 1 March, valid through 10 March)."""
+    case = Case.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=case.pk)
+    if not case.is_open:
+        raise DomainError(_("Consent can only be recorded on an open case."), code="case_not_open")
+    if given_on > timezone.localdate():
+        raise DomainValidationError(_("Consent cannot be given in the future."), field="given_on")
+    if given_by == Consent.GivenBy.REPRESENTATIVE and not given_by_name.strip():
+        raise DomainValidationError(_("Give the representative's name."), field="given_by_name")
+    valid_until = given_on + dt.timedelta(days=case.municipality.consent_validity_days - 1)
+    consent = Consent(
+        case=case,
+        given_on=given_on,
+        valid_until=valid_until,
+        given_by=given_by,
+        given_by_name=given_by_name,
+        form=form,
+        scope=scope,
+        recipients=recipients,
+        recorded_by=actor,
+    )
+    return _save(consent, actor)
+
+
+@transaction.atomic
+def consent_withdraw(*, actor, consent: Consent, reported_by: str, reason: str) -> Consent:
+    """The client withdraws consent; from now on nothing about them may be shared with hemtjänst.
+    Whoever notices tells the case officer (001), who records it here."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.is_withdrawn:
+        raise DomainError(_("This consent is already withdrawn."), code="already_withdrawn")
+    if not reason.strip():
+        raise DomainValidationError(_("Write why the consent was withdrawn."), field="reason")
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_recorded_by = actor
+    consent.withdrawal_reported_by = reported_by
+    consent.withdrawal_reason = reason
+    return _save(
+        consent,
+        actor,
+        update_fields=["withdrawn_at", "withdrawn_recorded_by", "withdrawal_reported_by", "withdrawal_reason"],
+    )
+
+
+# --- decision --------------------------------------------------------------------------------------
+
+
+@dataclass
+class InterventionLine:
+    intervention_type_id: int
+    times: int
+    per: str
+    minutes: int
+    part_of_day: str
+    note: str = ""
+
+
+def _check_team(case: Case, team: Team) -> Team:
+    team = Team.objects.select_for_update().filter(pk=team.pk, municipality_id=case.municipality_id).first()
+    if team is None:
+        raise DomainValidationError(_("Choose one of the municipality's teams."), field="team")
+    return team
+
+
+@transaction.atomic
+def decision_register(
+    *,
+    actor,
+    case: Case,
+    team: Team,
+    legal_basis,
+    needs_assessed: bool,
+    decided_on: dt.date,
+    start_date: dt.date,
+    end_date: dt.date,
+    purpose: str,
+    goals: str,
+    interventions: list[InterventionLine],
+) -> Decision:
+    """Beslut om insatser, and the order to the team.
+
+    Refused without consent valid on the day of the decision, for a period that ends before it starts
+    or is longer than the team's longest support, and without at least one intervention.
+    Moves the case referred → decided through `case_transition`.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    team = _check_team(case, team)
+    if legal_basis.municipality_id != case.municipality_id:
+        raise DomainValidationError(_("Choose a legal basis from the catalogue."), field="legal_basis")
+    if decided_on > timezone.localdate():
+        raise DomainValidationError(_("The decision date cannot be in the future."), field="decided_on")
+    if end_date < start_date:
+        raise DomainValidationError(_("The end date cannot be before the start date."), field="end_date")
+    length = (end_date - start_date).days + 1
+    if length > team.max_support_days:
+        raise DomainValidationError(
+            _("%(team)s gives support for at most %(max)s days; this decision is %(days)s days.")
+            % {"team": team.name, "max": team.max_support_days, "days": length},
+            field="end_date",
+        )
+    if start_date < decided_on:
+        raise DomainValidationError(_("The support cannot start before the decision."), field="start_date")
+    if not interventions:
+        raise DomainValidationError(_("Add at least one intervention."), code="no_interventions", field="interventions")
+    if case.valid_consent_on(decided_on) is None:
+        raise DomainError(
+            _("There is no valid consent for the decision date. Record the client's consent first."),
+            code="consent_required",
+        )
+    types = {t.pk for t in legal_basis.municipality.interventiontype_set.filter(active=True)}
+    if any(line.intervention_type_id not in types for line in interventions):
+        raise DomainValidationError(_("Choose interventions from the catalogue."), field="interventions")
+
+    decision = _save(
+        Decision(
+            case=case,
+            legal_basis=legal_basis,
+            needs_assessed=needs_assessed,
+            decided_by=actor,
+            decided_on=decided_on,
+            start_date=start_date,
+            end_date=end_date,
+            purpose=purpose,
+            goals=goals,
+        ),
+        actor,
+    )
+    for line in interventions:
+        _save(Intervention(decision=decision, **line.__dict__), actor)
+    if case.team_id != team.pk:
+        case.team = team
+        _save(case, actor, update_fields=["team"], reason="team assigned")
+    case_transition(case=case, to=CaseState.DECIDED, actor=actor)
+    return decision
+
+
+@transaction.atomic
+def case_assign_team(*, actor, case: Case, team: Team) -> Case:
+    """Give the order to another team (before the support has started)."""
+    case = Case.objects.select_for_update(of=("self",)).select_related("decision").get(pk=case.pk)
+    if case.state not in (CaseState.REFERRED, CaseState.DECIDED):
+        raise DomainError(_("The team can only be changed before the support starts."), code="team_locked")
+    team = _check_team(case, team)
+    decision = getattr(case, "decision", None)
+    if decision and decision.length_days > team.max_support_days:
+        raise DomainValidationError(
+            _("%(team)s gives support for at most %(max)s days; the decision is %(days)s days.")
+            % {"team": team.name, "max": team.max_support_days, "days": decision.length_days},
+            field="team",
+        )
+    case.team = team
+    return _save(case, actor, update_fields=["team"], reason="team assigned")
+
+
+def team_is_at_capacity(team: Team) -> bool:
+    """Clients at once (SKL 2017): the active and decided cases count against the capacity."""
+    return team.cases.filter(state__in=[CaseState.DECIDED, CaseState.ACTIVE]).count() >= team.capacity
+
+
+# --- the one door for state changes --------------------------------------------------------------
+
+
+def _guard(case: Case, to: str) -> None:
+    """Preconditions of each move, beyond the table of allowed moves."""
+    today = timezone.localdate()
+    if to == CaseState.DECIDED:
+        decision = Decision.objects.filter(case=case).first()
+        if decision is None:
+            raise DomainError(_("Register the decision first."), code="decision_required")
+        if case.valid_consent_on(decision.decided_on) is None:
+            raise DomainError(_("There is no valid consent for the decision."), code="consent_required")
+        if case.team_id is None:
+            raise DomainError(_("Assign a team first."), code="team_required")
+    if to == CaseState.ACTIVE:
+        decision = case.decision
+        if today < decision.start_date:
+            raise DomainError(
+                _("The support starts on %(date)s according to the decision.") % {"date": decision.start_date},
+                code="not_started_yet",
+            )
+        if today > decision.end_date:
+            raise DomainError(_("The decision's period has already ended."), code="decision_expired")
+
+
+@transaction.atomic
+def case_transition(*, case: Case, to: str, actor, reason: str = "") -> Case:
+    """Move a case to state `to`: lock the row, check the table of allowed moves and the move's
+    preconditions, and save with who, when and why (kept in the case's history)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if to not in ALLOWED_TRANSITIONS[case.state]:
+        raise DomainError(
+            _("A case that is %(state)s cannot be moved to %(to)s.")
+            % {"state": case.get_state_display().lower(), "to": CaseState(to).label.lower()},
+            code="transition_not_allowed",
+        )
+    if to in TRANSITIONS_NEEDING_REASON and not reason.strip():
+        raise DomainValidationError(_("Write a reason."), field="reason", code="reason_required")
+    _guard(case, to)
+    now = timezone.now()
+    case.state = to
+    case.state_changed_at = now
+    case.state_reason = reason
+    fields = ["state", "state_changed_at", "state_reason"]
+    if to not in OPEN_STATES:
+        case.ended_at = now
+        fields.append("ended_at")
+    return _save(case, actor, update_fields=fields, reason=f"state:{to}")
+
+
+def case_start(*, actor, case: Case) -> Case:
+    """Verkställighet begins: the team receives the client (the same day they are ready for discharge)."""
+    return case_transition(case=case, to=CaseState.ACTIVE, actor=actor)
+
+
+def case_decline(*, actor, case: Case, reason: str) -> Case:
+    return case_transition(case=case, to=CaseState.DECLINED, actor=actor, reason=reason)
+
+
+def case_withdraw(*, actor, case: Case, reason: str) -> Case:
+    return case_transition(case=case, to=CaseState.WITHDRAWN, actor=actor, reason=reason)
+
+
+def case_readmit(*, actor, case: Case, reason: str) -> Case:
+    return case_transition(case=case, to=CaseState.READMITTED, actor=actor, reason=reason)

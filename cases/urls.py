@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("clients/search/", views.client_search, name="client_search"),
+    path("clients/new/", views.client_new, name="client_new"),
+    path("clients/<int:pk>/", views.client_detail, name="client_detail"),
+    path("clients/<int:pk>/edit/", views.client_edit, name="client_edit"),
+    path("clients/<int:pk>/referral/", views.referral_new, name="referral_new"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/consent/", views.consent_new, name="consent_new"),
+    path("cases/<int:pk>/consent/<int:consent_pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("cases/<int:pk>/decision/", views.decision_new, name="decision_new"),
+    path("cases/<int:pk>/team/", views.case_team, name="case_team"),
+    path("cases/<int:pk>/move/<slug:to>/", views.case_transition, name="case_transition"),
+]

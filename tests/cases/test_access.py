@@ -1,0 +1,124 @@
+"""The permission matrix. It reads the URL configuration, so a new page without a declared rule fails."""
+
+import pytest
+from django.db import connection, transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cases import access
+from cases.models import AccessLog
+
+EXEMPT_NAMESPACES = {"admin"}  # the admin has its own staff check and holds no client data
+EXEMPT_NAMES = {"set_language"}  # Django's language switch: no data
+
+
+def _patterns(resolver=None, namespace=None):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from _patterns(entry, entry.namespace or namespace)
+        elif isinstance(entry, URLPattern):
+            yield namespace, entry
+
+
+def _declared_rule(callback):
+    view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    if view_class is not None and access.RulePermission in getattr(view_class, "permission_classes", ()):
+        return view_class.rule
+    return getattr(callback, "access_rule", None)
+
+
+def test_every_page_declares_its_access_rule():
+    missing = [
+        str(pattern.pattern)
+        for namespace, pattern in _patterns()
+        if namespace not in EXEMPT_NAMESPACES
+        and pattern.name not in EXEMPT_NAMES
+        and _declared_rule(pattern.callback) is None
+    ]
+    assert missing == []
+
+
+def test_only_declared_public_pages_open_without_login(client):
+    public = {str(p.pattern) for ns, p in _patterns() if _declared_rule(p.callback) == "public"}
+    assert public == {"login/", "logout/", "api/schema/", "api/docs/", "health/"}
+
+
+# persona → expected status for each case page (on a decided case of `world.team`)
+CASE_PAGES = ["case_detail", "consent_new", "decision_new", "case_team"]
+MATRIX = {
+    "officer": {"case_detail": 200, "consent_new": 200, "decision_new": 200, "case_team": 200},
+    "staff": {"case_detail": 200, "consent_new": 404, "decision_new": 404, "case_team": 404},
+    "manager": {"case_detail": 200, "consent_new": 404, "decision_new": 404, "case_team": 404},
+    "other_staff": dict.fromkeys(CASE_PAGES, 404),
+    "coordinator": dict.fromkeys(CASE_PAGES, 404),
+    "admin": dict.fromkeys(CASE_PAGES, 404),
+    "integration": dict.fromkeys(CASE_PAGES, 404),
+    "outsider": dict.fromkeys(CASE_PAGES, 404),
+}
+
+
+@pytest.mark.parametrize("persona", sorted(MATRIX))
+@pytest.mark.parametrize("page", CASE_PAGES)
+def test_the_permission_matrix_for_case_pages(world, login, referred, persona, page):
+    # a referred case assigned to the team: every page above has something to show the case officer
+    from cases import services
+
+    services.case_assign_team(actor=world.officer, case=referred, team=world.team)
+    response = login(getattr(world, persona)).get(reverse(page, args=[referred.pk]))
+    assert response.status_code == MATRIX[persona][page]
+
+
+CLIENT_MATRIX = {
+    # persona: (search, new client and referral, the page of a client in Demoköping)
+    "officer": (200, 200, 200),
+    "staff": (403, 403, 404),
+    "manager": (403, 403, 404),
+    "coordinator": (403, 403, 404),
+    "admin": (403, 403, 404),
+    "integration": (403, 200, 404),
+    "outsider": (200, 200, 404),  # a case officer, but of another municipality
+}
+
+
+@pytest.mark.parametrize("persona", sorted(CLIENT_MATRIX))
+def test_the_permission_matrix_for_client_pages(world, login, referred, persona):
+    http = login(getattr(world, persona))
+    statuses = (
+        http.get(reverse("client_search")).status_code,
+        http.get(reverse("client_new")).status_code,
+        http.get(reverse("client_detail", args=[referred.client.pk])).status_code,
+    )
+    assert statuses == CLIENT_MATRIX[persona]
+
+
+def test_anonymous_users_are_sent_to_login(client, world, referred):
+    response = client.get(reverse("case_detail", args=[referred.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_database_refuses_to_change_or_delete_the_access_log(world, login, referred):
+    login(world.officer).get(reverse("case_detail", args=[referred.pk]))
+    entry = AccessLog.objects.get(case_id=referred.pk)
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
+        AccessLog.objects.filter(pk=entry.pk).update(what="nothing")
+    with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM cases_accesslog WHERE id = %s", [entry.pk])
+    assert AccessLog.objects.filter(pk=entry.pk, what="case.detail").exists()
+
+
+def test_an_access_log_entry_records_who_what_where(world, login, referred):
+    login(world.officer).get(reverse("case_detail", args=[referred.pk]), REMOTE_ADDR="10.1.2.3")
+    entry = AccessLog.objects.get(case_id=referred.pk)
+    assert (entry.user, entry.client_id, entry.what, entry.ip_address) == (
+        world.officer,
+        referred.client_id,
+        "case.detail",
+        "10.1.2.3",
+    )
+    assert entry.municipality == world.town
+
+
+def test_no_personal_number_in_any_url():
+    for _namespace, pattern in _patterns():
+        assert "personal_number" not in str(pattern.pattern)

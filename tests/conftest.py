@@ -1,0 +1,91 @@
+"""Personas and the world they work in: one municipality with two teams, and a second municipality."""
+
+import os
+import socket
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client as HttpClient
+
+from cases import services
+from cases.models import Role
+
+from . import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Password hashing at production strength costs a second per test user; tests need no strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db):
+    town = f.MunicipalityFactory(name="Demoköping", code="9999")
+    team = f.TeamFactory(municipality=town, name="Team Norr")
+    other_team = f.TeamFactory(municipality=town, name="Team Söder")
+    types, basis = f.catalogue(town)
+    elsewhere = f.MunicipalityFactory(name="Annanstad", code="9998")
+    w = SimpleNamespace(town=town, team=team, other_team=other_team, types=types, basis=basis, elsewhere=elsewhere)
+    w.officer = f.UserFactory(municipality=town, role=Role.CASE_OFFICER, username="officer")
+    w.officer2 = f.UserFactory(municipality=town, role=Role.CASE_OFFICER, username="officer2")
+    w.staff = f.UserFactory(municipality=town, role=Role.TEAM_STAFF, profession="usk", team=team, username="staff")
+    w.other_staff = f.UserFactory(
+        municipality=town, role=Role.TEAM_STAFF, profession="ssk", team=other_team, username="other_staff"
+    )
+    w.manager = f.UserFactory(municipality=town, role=Role.UNIT_MANAGER, team=team, username="manager")
+    w.coordinator = f.UserFactory(municipality=town, role=Role.COORDINATOR, shift="day", username="coordinator")
+    w.admin = f.UserFactory(municipality=town, role=Role.ADMINISTRATOR, is_staff=True, username="admin")
+    w.integration = f.UserFactory(municipality=town, role=Role.INTEGRATION, username="hospital")
+    w.outsider = f.UserFactory(municipality=elsewhere, role=Role.CASE_OFFICER, username="outsider")
+    return w
+
+
+@pytest.fixture
+def referred(world):
+    return f.referred_case(world.officer)
+
+
+@pytest.fixture
+def decided(world):
+    case = f.referred_case(world.officer)
+    f.consent(world.officer, case)
+    f.decision(world.officer, case, world.team, world.types, world.basis)
+    case.refresh_from_db()
+    return case
+
+
+@pytest.fixture
+def active(world, decided):
+    return services.case_start(actor=world.staff, case=decided)
+
+
+@pytest.fixture
+def login():
+    def _login(user):
+        http = HttpClient()
+        http.force_login(user)
+        return http
+
+    return _login
+
+
+def _redis_answers() -> bool:
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    host_port = url.split("//", 1)[1].split("/", 1)[0]
+    host, _, port = host_port.rpartition(":")
+    try:
+        with socket.create_connection((host or "127.0.0.1", int(port or 6379)), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def redis_url():
+    """The real Redis. Skipped on a laptop without one; under CI a missing Redis is a failure."""
+    if not _redis_answers():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Redis is not answering, and CI=true requires it")
+        pytest.skip("no Redis answers on this machine")
+    return os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
