@@ -102,6 +102,17 @@ class ReferralForm(forms.ModelForm):
             "exclusion_comment": forms.Textarea(attrs={"rows": 2}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _radio_without_blank(self, "source", "triage")
+
+
+def _radio_without_blank(form, *names):
+    """A radio group lists only the real choices: '---------' is no answer a case officer can give."""
+    for name in names:
+        field = form.fields[name]
+        field.choices = [c for c in field.choices if c[0] != ""]
+
 
 class ConsentForm(forms.ModelForm):
     class Meta:
@@ -114,6 +125,10 @@ class ConsentForm(forms.ModelForm):
             "scope": forms.Textarea(attrs={"rows": 2}),
             "recipients": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _radio_without_blank(self, "given_by", "form")
 
 
 class ConsentWithdrawForm(forms.Form):
