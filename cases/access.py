@@ -91,6 +91,47 @@ rules.add_perm("cases.view_team_cases", is_team_member)
 rules.add_perm("cases.view_address", address_not_protected | team_of_case)
 rules.add_perm("cases.manage_catalogues", is_administrator)
 
+
+# --- the team's daily work (visits, journal, day-6 meeting, outcome measures) ---------------------
+
+
+@rules.predicate
+def case_is_running(user, obj):
+    """Active or handed over: the support is being carried out (verkställighet)."""
+    case = getattr(obj, "case", obj)
+    return case is not None and case.state in ("active", "handed_over")
+
+
+def _has_profession(*professions):
+    @rules.predicate(name=f"has_profession_{'_'.join(professions)}")
+    def predicate(user):
+        return user.role == Role.TEAM_STAFF and user.profession in professions
+
+    return predicate
+
+
+is_team_staff = _has_role(Role.TEAM_STAFF)
+is_therapist = _has_profession("at", "ft")
+# HSL/PDL: the hälso- och sjukvårdsjournal is written by SSK, AT, FT and dietitians, and by USK for
+# delegated tasks (the entry then says so); it is read by the team staff caring for the client.
+is_health_professional = _has_profession("ssk", "at", "ft", "dietist", "usk")
+
+rules.add_perm("cases.view_measures", can_view_case)
+rules.add_perm("cases.record_measures", team_of_case & case_is_open)
+rules.add_perm("cases.set_copm_goals", team_of_case & is_therapist & case_is_open)
+rules.add_perm("cases.accept_over_capacity", is_case_officer | is_unit_manager)
+
+rules.add_perm("scheduling.view_day_board", is_team_member)
+rules.add_perm("scheduling.plan_visits", team_of_case & case_is_running)
+rules.add_perm("scheduling.log_visit", team_of_case & is_team_staff & case_is_running)
+rules.add_perm("scheduling.read_social_journal", team_of_case | case_officer_of_municipality)
+rules.add_perm("scheduling.write_social_journal", team_of_case & is_team_staff & case_is_running)
+rules.add_perm("scheduling.read_health_journal", team_of_case & is_health_professional)
+rules.add_perm("scheduling.write_health_journal", team_of_case & is_health_professional & case_is_running)
+rules.add_perm("scheduling.view_meeting", can_view_case)
+rules.add_perm("scheduling.manage_meeting", (case_officer_of_municipality | team_of_case) & case_is_open)
+rules.add_perm("scheduling.record_meeting_outcome", case_officer_of_municipality & case_is_open)
+
 # Which rule guards which transition (the target state), for views and API alike.
 TRANSITION_PERMISSIONS = {
     "active": "cases.start_case",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from hemgang.celery import app as celery_app
 from hemgang.errors import DomainError
 
-from . import access, selectors, services
+from . import access, measures, selectors, services
 from .forms import (
     ClientForm,
     ConsentForm,
@@ -171,6 +171,7 @@ def case_detail(request, pk):
         "valid_consent": case.valid_consent_on(today),
         "timeline": selectors.case_timeline(case),
         "show_address": request.user.has_perm("cases.view_address", case),
+        "measures": measures.case_measures_summary(case),
         "transitions": [
             (state, CaseState(state).label)
             for state in case.allowed_next_states()

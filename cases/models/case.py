@@ -71,6 +71,11 @@ class Case(models.Model):
     state_reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
+    capacity_override_reason = models.TextField(
+        _("reason for assigning a team at capacity"),
+        blank=True,
+        help_text=_("Kept when a case officer or unit manager accepts a case although the team is full."),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -14,6 +14,11 @@ class Municipality(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     code = models.CharField(_("municipality code"), max_length=4, unique=True, help_text=_("Four digits, e.g. 0127."))
+    case_officers_work_weekends = models.BooleanField(
+        _("case officers also work weekends and holidays"),
+        default=False,
+        help_text=_("By default case officers work helgfria vardagar; the follow-up meeting falls on such a day."),
+    )
     consent_validity_days = models.PositiveSmallIntegerField(
         _("consent valid (days)"),
         default=10,
@@ -56,6 +61,13 @@ class Team(models.Model):
     capacity = models.PositiveSmallIntegerField(_("capacity (clients at once)"), default=10)
     usual_support_days = models.PositiveSmallIntegerField(_("usual length (days)"), default=10)
     max_support_days = models.PositiveSmallIntegerField(_("longest support (days)"), default=28)
+    follow_up_day = models.PositiveSmallIntegerField(
+        _("follow-up meeting on day"),
+        default=6,
+        help_text=_("Day 1 is the first day of support (Botkyrka: day 6; Olofström: within 10 days)."),
+    )
+    meeting_window_starts_at = models.TimeField(_("meetings from"), default=dt.time(10, 0))
+    meeting_window_ends_at = models.TimeField(_("meetings until"), default=dt.time(14, 0))
     history = HistoricalRecords()
 
     class Meta:
@@ -66,6 +78,13 @@ class Team(models.Model):
             models.UniqueConstraint(fields=["municipality", "name"], name="team_unique_name"),
             models.CheckConstraint(condition=Q(day_starts_at__lt=models.F("day_ends_at")), name="team_hours_order"),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="team_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(follow_up_day__gte=2) & Q(follow_up_day__lte=28), name="team_follow_up_day_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(meeting_window_starts_at__lt=models.F("meeting_window_ends_at")),
+                name="team_meeting_window_order",
+            ),
             models.CheckConstraint(
                 condition=Q(max_support_days__gte=1)
                 & Q(max_support_days__lte=90)
