@@ -9,6 +9,8 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav": []}
     items = [("home", _("Start"))]
+    if user.has_perm("scheduling.view_day_board"):
+        items.append(("day_board", _("Day board")))
     if user.has_perm("cases.search_clients"):
         items += [("client_search", _("Search client")), ("client_new", _("New client and referral"))]
     if user.role == Role.ADMINISTRATOR or user.is_superuser:

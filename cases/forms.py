@@ -147,6 +147,11 @@ class DecisionForm(forms.Form):
     end_date = forms.DateField(label=_("End date"), widget=DATE)
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 2}))
     goals = forms.CharField(label=_("Goals"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    capacity_override_reason = forms.CharField(
+        label=_("Reason to assign the team although it is full"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
@@ -177,6 +182,11 @@ InterventionFormSet = formset_factory(
 
 class TeamForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    capacity_override_reason = forms.CharField(
+        label=_("Reason to assign the team although it is full"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)

@@ -297,6 +297,7 @@ def decision_register(
     purpose: str,
     goals: str,
     interventions: list[InterventionLine],
+    capacity_override_reason: str = "",
 ) -> Decision:
     """Beslut om insatser, and the order to the team.
 
@@ -306,6 +307,7 @@ def decision_register(
     """
     case = Case.objects.select_for_update().get(pk=case.pk)
     team = _check_team(case, team)
+    over_capacity = _accept_over_capacity(actor=actor, case=case, team=team, reason=capacity_override_reason)
     if legal_basis.municipality_id != case.municipality_id:
         raise DomainValidationError(_("Choose a legal basis from the catalogue."), field="legal_basis")
     if decided_on > timezone.localdate():
@@ -348,15 +350,15 @@ def decision_register(
     )
     for line in interventions:
         _save(Intervention(decision=decision, **line.__dict__), actor)
-    if case.team_id != team.pk:
-        case.team = team
-        _save(case, actor, update_fields=["team"], reason="team assigned")
+    if case.team_id != team.pk or over_capacity:
+        case.team, case.capacity_override_reason = team, over_capacity
+        _save(case, actor, update_fields=["team", "capacity_override_reason"], reason="team assigned")
     case_transition(case=case, to=CaseState.DECIDED, actor=actor)
     return decision
 
 
 @transaction.atomic
-def case_assign_team(*, actor, case: Case, team: Team) -> Case:
+def case_assign_team(*, actor, case: Case, team: Team, capacity_override_reason: str = "") -> Case:
     """Give the order to another team (before the support has started)."""
     case = Case.objects.select_for_update(of=("self",)).select_related("decision").get(pk=case.pk)
     if case.state not in (CaseState.REFERRED, CaseState.DECIDED):
@@ -369,13 +371,42 @@ def case_assign_team(*, actor, case: Case, team: Team) -> Case:
             % {"team": team.name, "max": team.max_support_days, "days": decision.length_days},
             field="team",
         )
+    if case.state == CaseState.DECIDED:
+        case.capacity_override_reason = _accept_over_capacity(
+            actor=actor, case=case, team=team, reason=capacity_override_reason
+        )
     case.team = team
-    return _save(case, actor, update_fields=["team"], reason="team assigned")
+    return _save(case, actor, update_fields=["team", "capacity_override_reason"], reason="team assigned")
 
 
-def team_is_at_capacity(team: Team) -> bool:
-    """Clients at once (SKL 2017): the active and decided cases count against the capacity."""
-    return team.cases.filter(state__in=[CaseState.DECIDED, CaseState.ACTIVE]).count() >= team.capacity
+def team_load(team: Team, *, excluding: Case | None = None) -> int:
+    """Clients at once (SKL 2017): the decided and active cases count against the team's capacity."""
+    qs = team.cases.filter(state__in=[CaseState.DECIDED, CaseState.ACTIVE])
+    return qs.exclude(pk=excluding.pk).count() if excluding else qs.count()
+
+
+def _accept_over_capacity(*, actor, case: Case, team: Team, reason: str) -> str:
+    """A team at its capacity takes one more client only when a case officer or unit manager accepts it
+    with a written reason; the team's unit managers are told by e-mail once the change is committed."""
+    load = team_load(team, excluding=case)
+    if load < team.capacity:
+        return ""
+    if not reason.strip():
+        raise DomainValidationError(
+            _(
+                "%(team)s is at its capacity (%(load)s of %(capacity)s clients at once). Write why the case "
+                "should still go to the team, or choose another team."
+            )
+            % {"team": team.name, "load": load, "capacity": team.capacity},
+            field="capacity_override_reason",
+            code="team_at_capacity",
+        )
+    if not actor.has_perm("cases.accept_over_capacity"):
+        raise DomainError(_("Only a case officer or unit manager can accept a team over capacity."))
+    from .tasks import notify_over_capacity
+
+    transaction.on_commit(lambda: notify_over_capacity.delay(case.pk, team.pk))
+    return reason
 
 
 # --- the one door for state changes --------------------------------------------------------------
@@ -428,9 +459,18 @@ def case_transition(*, case: Case, to: str, actor, reason: str = "") -> Case:
     return _save(case, actor, update_fields=fields, reason=f"state:{to}")
 
 
+@transaction.atomic
 def case_start(*, actor, case: Case) -> Case:
-    """Verkställighet begins: the team receives the client (the same day they are ready for discharge)."""
-    return case_transition(case=case, to=CaseState.ACTIVE, actor=actor)
+    """Verkställighet begins: the team receives the client (the same day they are ready for discharge).
+    In the same transaction the visits are planned and the day-6 follow-up meeting is booked."""
+    from scheduling.services import start_of_support
+
+    case = case_transition(case=case, to=CaseState.ACTIVE, actor=actor)
+    start_of_support(
+        case=Case.objects.select_related("decision", "team", "municipality", "client", "case_officer").get(pk=case.pk),
+        actor=actor,
+    )
+    return case
 
 
 def case_decline(*, actor, case: Case, reason: str) -> Case:

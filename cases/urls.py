@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import measure_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,4 +16,10 @@ urlpatterns = [
     path("cases/<int:pk>/decision/", views.decision_new, name="decision_new"),
     path("cases/<int:pk>/team/", views.case_team, name="case_team"),
     path("cases/<int:pk>/move/<slug:to>/", views.case_transition, name="case_transition"),
+    path("cases/<int:pk>/measures/", measure_views.case_measures, name="case_measures"),
+    path("cases/<int:pk>/measures/safety/<slug:phase>/", measure_views.measure_safety, name="measure_safety"),
+    path("cases/<int:pk>/measures/katz/<slug:phase>/", measure_views.measure_katz, name="measure_katz"),
+    path("cases/<int:pk>/measures/copm/new/", measure_views.copm_goal_new, name="copm_goal_new"),
+    path("cases/<int:pk>/measures/copm/<int:goal_pk>/", measure_views.copm_goal_edit, name="copm_goal_edit"),
+    path("cases/<int:pk>/measures/ibic/", measure_views.measure_ibic, name="measure_ibic"),
 ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from hemgang.celery import app as celery_app
 from hemgang.errors import DomainError
+from scheduling.selectors import case_work_summary as work_summary
 
 from . import access, measures, selectors, services
 from .forms import (
@@ -172,6 +173,7 @@ def case_detail(request, pk):
         "timeline": selectors.case_timeline(case),
         "show_address": request.user.has_perm("cases.view_address", case),
         "measures": measures.case_measures_summary(case),
+        "work": work_summary(case),
         "transitions": [
             (state, CaseState(state).label)
             for state in case.allowed_next_states()
@@ -255,7 +257,13 @@ def decision_new(request, pk):
     return render(
         request,
         "cases/decision_form.html",
-        {"case": case, "form": form, "lines": lines, "has_valid_consent": case.has_valid_consent()},
+        {
+            "case": case,
+            "form": form,
+            "lines": lines,
+            "has_valid_consent": case.has_valid_consent(),
+            "team_loads": selectors.team_loads(municipality),
+        },
     )
 
 
@@ -265,7 +273,7 @@ def case_team(request, pk):
     form = TeamForm(request.POST or None, municipality=case.municipality_id, initial={"team": case.team_id})
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_assign_team(actor=request.user, case=case, team=form.cleaned_data["team"])
+            services.case_assign_team(actor=request.user, case=case, **form.cleaned_data)
         except DomainError as err:
             show_error(form, err)
         else:

@@ -100,6 +100,8 @@ else:
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Hemgång runs on PostgreSQL only")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Two test runs on one server (two checkouts, or CI beside a developer) need their own test database.
+DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_hemgang")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "cases.User"

@@ -13,5 +13,7 @@ urlpatterns = [
     path("api/schema/", access.public(SpectacularAPIView.as_view()), name="api-schema"),
     path("api/docs/", access.public(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
     path("api/v1/", include("cases.api_urls")),
+    path("api/v1/", include("scheduling.api_urls")),
     path("", include("cases.urls")),
+    path("", include("scheduling.urls")),
 ]

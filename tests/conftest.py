@@ -1,14 +1,18 @@
 """Personas and the world they work in: one municipality with two teams, and a second municipality."""
 
+import datetime as dt
 import os
 import socket
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.test import Client as HttpClient
+from django.utils import timezone
 
 from cases import services
 from cases.models import Role
+from cases.services import InterventionLine
 
 from . import factories as f
 
@@ -58,6 +62,38 @@ def decided(world):
 @pytest.fixture
 def active(world, decided):
     return services.case_start(actor=world.staff, case=decided)
+
+
+@pytest.fixture
+def start_case(world):
+    """An active case whose support starts on `day` (the team receives the client that morning)."""
+
+    def _start(day: dt.date, *, lines=None, days=10, team=None, officer=None):
+        team = team or world.team
+        officer = officer or world.officer
+        moment = timezone.make_aware(dt.datetime.combine(day, dt.time(8, 30)))
+        with time_machine.travel(moment, tick=False):
+            case = f.referred_case(officer, planned_homecoming_on=day, admitted_on=day - dt.timedelta(days=3))
+            f.consent(officer, case)
+            types = world.types
+            lines = lines or [InterventionLine(types[0].pk, 2, "day", 30, "morning")]
+            services.decision_register(
+                actor=officer,
+                case=case,
+                team=team,
+                legal_basis=world.basis,
+                needs_assessed=True,
+                decided_on=day,
+                start_date=day,
+                end_date=day + dt.timedelta(days=days - 1),
+                purpose="Trygg hemgång",
+                goals="",
+                interventions=lines,
+            )
+            staff = world.staff if team == world.team else world.other_staff
+            return services.case_start(actor=staff, case=case)
+
+    return _start
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from .case import (
 )
 from .catalogue import InterventionType, LegalBasis
 from .client import Client, Relative
+from .measures import CopmGoal, IbicPhase, IbicRating, IcfLevel, KatzAssessment, LifeArea, MeasurePhase, SafetyRating
 from .organisation import Municipality, Profession, Role, Shift, Team, User
 
 __all__ = [
@@ -25,15 +26,23 @@ __all__ = [
     "CaseState",
     "Client",
     "Consent",
+    "CopmGoal",
     "Decision",
+    "IbicPhase",
+    "IbicRating",
+    "IcfLevel",
     "Intervention",
     "InterventionType",
+    "KatzAssessment",
     "LegalBasis",
+    "LifeArea",
+    "MeasurePhase",
     "Municipality",
     "Profession",
     "Referral",
     "Relative",
     "Role",
+    "SafetyRating",
     "Shift",
     "Team",
     "User",

@@ -27,6 +27,7 @@ from cases.models import (
     User,
 )
 from cases.services import InterventionLine
+from scheduling.services import care_plan_update, journal_sign
 
 DEMO_PASSWORD = "hemgang-demo"
 
@@ -299,6 +300,24 @@ class Command(BaseCommand):
             return
         staff = users["usk.norr"] if team.name.endswith("Norr") else users["usk.soder"]
         services.case_start(actor=staff, case=case)
+        journal_sign(
+            actor=staff,
+            case=case,
+            kind="social",
+            text="Första besöket: brukaren är trött men glad att vara hemma. Gick med rollator till köket. "
+            "Känner sig trygg när larmet är på.",
+        )
+        care_plan_update(
+            actor=staff,
+            case=case,
+            watch_for=rng.choice(
+                [
+                    "Fallrisk: rollatorn ska stå vid sängen.",
+                    "Ta fram vattenglas, dricker för lite.",
+                    "Orolig på kvällarna, ring dottern vid behov.",
+                ]
+            ),
+        )
         if target == CaseState.READMITTED:
             services.case_readmit(actor=staff, case=case, reason="Återinlagd på Demosjukhuset efter fall.")
         if target in (CaseState.HANDED_OVER, CaseState.CLOSED):

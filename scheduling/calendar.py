@@ -1,0 +1,80 @@
+"""Working days and the times of day the routine talks about.
+
+*Helgfri vardag* is what Swedish law counts: Monday–Friday that is neither a public holiday (lag 1989:253)
+nor Midsummer Eve, Christmas Eve or New Year's Eve, which count as holidays (lag 1930:173 § 2). The
+holidays come from the `holidays` package with the PUBLIC and DE_FACTO categories — never BANK or
+OPTIONAL — which, from version 0.107, no longer counts every Sunday as a holiday by itself.
+"""
+
+import datetime as dt
+from functools import lru_cache
+
+import holidays
+from holidays.constants import DE_FACTO, PUBLIC
+
+# When in the day a part of day falls (the team's hours cut these further).
+PART_OF_DAY_WINDOWS = {
+    "morning": (dt.time(7, 0), dt.time(10, 0)),
+    "day": (dt.time(10, 0), dt.time(16, 0)),
+    "evening": (dt.time(16, 0), dt.time(22, 0)),
+    "night": (dt.time(22, 0), dt.time(23, 59)),
+}
+
+
+@lru_cache(maxsize=64)
+def _swedish_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.Sweden(years=year, categories=(PUBLIC, DE_FACTO))
+
+
+def helgfri_vardag(day: dt.date) -> bool:
+    """Monday–Friday and not a Swedish public holiday, Midsommarafton, Julafton or Nyårsafton."""
+    return day.weekday() < 5 and day not in _swedish_holidays(day.year)
+
+
+def holiday_name(day: dt.date) -> str | None:
+    return _swedish_holidays(day.year).get(day)
+
+
+def team_works_on(team, day: dt.date) -> bool:
+    """Norrköping works every day; Botkyrka helgfria vardagar only."""
+    return team.working_days == "every_day" or helgfri_vardag(day)
+
+
+def case_officers_work_on(municipality, day: dt.date) -> bool:
+    return municipality.case_officers_work_weekends or helgfri_vardag(day)
+
+
+def support_day(start: dt.date, number: int) -> dt.date:
+    """Day `number` of the support, day 1 being the start: day 6 is start + 5 days."""
+    return start + dt.timedelta(days=number - 1)
+
+
+def follow_up_meeting_day(team, municipality, start: dt.date, *, not_before: dt.date | None = None) -> dt.date:
+    """The team's follow-up day (6 by default), or the next day on which both the team and the
+    municipality's case officers work — the case officer chairs the meeting (Botkyrka's routine, 001)."""
+    day = support_day(start, team.follow_up_day)
+    return first_meeting_day_from(team, municipality, max(day, not_before or day))
+
+
+def first_meeting_day_from(team, municipality, day: dt.date) -> dt.date:
+    """`day` or the first day after it on which both the team and the case officers work."""
+    for _ in range(30):
+        if team_works_on(team, day) and case_officers_work_on(municipality, day):
+            return day
+        day += dt.timedelta(days=1)
+    raise ValueError("no working day within 30 days")  # cannot happen with Swedish holidays
+
+
+def slot_within_team_hours(team, part_of_day: str) -> tuple[dt.time, dt.time] | None:
+    """The part of the day's window cut to the team's hours, or None when the team does not work then
+    (night, or an evening for a day-time team): the night organisation or hemtjänst does it."""
+    if part_of_day == "night":
+        return None
+    start, end = PART_OF_DAY_WINDOWS[part_of_day]
+    start, end = max(start, team.day_starts_at), min(end, team.day_ends_at)
+    return (start, end) if start < end else None
+
+
+def within_team_hours(team, start: dt.time, minutes: int) -> bool:
+    end = (dt.datetime.combine(dt.date.min, start) + dt.timedelta(minutes=minutes)).time()
+    return team.day_starts_at <= start and end <= team.day_ends_at and end > start

@@ -1,0 +1,81 @@
+"""The queries of the team's pages, chosen once."""
+
+import datetime as dt
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from cases.access import visible_cases
+
+from .models import FollowUpMeeting, JournalEntry, MeetingParticipant, Visit, VisitIntervention
+from .services import interventions_by_others
+
+VISIT_RELATED = ("case__client", "case__care_plan", "case__referral", "assigned_to")
+
+
+def _visit_queryset() -> QuerySet:
+    return Visit.objects.select_related(*VISIT_RELATED).prefetch_related(
+        Prefetch(
+            "visit_interventions",
+            queryset=VisitIntervention.objects.select_related("intervention__intervention_type"),
+        )
+    )
+
+
+def day_board(user, *, team_id: int, day: dt.date, days: int = 2, staff_id: int | None = None) -> list[Visit]:
+    """The team's visits of `day` and the next (today and tomorrow), in time order; cancelled ones out.
+    Two queries whatever the number of visits: the visits with client and plan, and their interventions."""
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    end = start + dt.timedelta(days=days)
+    qs = (
+        _visit_queryset()
+        .filter(case__in=visible_cases(user), team_id=team_id, planned_start__gte=start, planned_start__lt=end)
+        .exclude(status=Visit.Status.CANCELLED)
+    )
+    if staff_id:
+        qs = qs.filter(assigned_to_id=staff_id)
+    return list(qs.order_by("planned_start"))
+
+
+def case_visits(case) -> list[Visit]:
+    return list(_visit_queryset().filter(case=case).order_by("planned_start"))
+
+
+def visit_for_log(pk: int) -> Visit | None:
+    return _visit_queryset().select_related("case__decision", "case__team").filter(pk=pk).first()
+
+
+def journal(case, kinds: list[str]) -> list[JournalEntry]:
+    """The entries of the kinds the reader may see, newest first, each with the entry that corrects it.
+    One query: the correction is a reverse one-to-one, joined in the same SELECT."""
+    return list(
+        JournalEntry.objects.filter(case=case, kind__in=kinds)
+        .select_related("author", "correction", "correction__author", "visit")
+        .order_by("-signed_at")
+    )
+
+
+def meeting_detail(case) -> FollowUpMeeting | None:
+    return (
+        FollowUpMeeting.objects.select_related("chair", "outcome_recorded_by")
+        .prefetch_related(Prefetch("participants", queryset=MeetingParticipant.objects.order_by("id")))
+        .filter(case=case)
+        .first()
+    )
+
+
+def case_work_summary(case) -> dict:
+    """What the case page shows of the team's work: the meeting, the next visits, who does what."""
+    if case.state not in ("active", "handed_over", "closed", "readmitted", "withdrawn"):
+        return {}
+    now = timezone.now()
+    upcoming = list(
+        Visit.objects.filter(case=case, status=Visit.Status.PLANNED, planned_start__gte=now - dt.timedelta(hours=2))
+        .select_related("assigned_to")
+        .order_by("planned_start")[:3]
+    )
+    return {
+        "meeting": FollowUpMeeting.objects.filter(case=case).first(),
+        "upcoming_visits": upcoming,
+        "by_others": interventions_by_others(case),
+    }

@@ -1,0 +1,61 @@
+"""The administrator keeps catalogues, teams and users in the admin, with history, and sees no client data."""
+
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+
+
+def _administrator(world):
+    group = Group.objects.create(name="Administratörer")
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="cases",
+            content_type__model__in=["interventiontype", "legalbasis", "team", "user", "municipality"],
+        )
+    )
+    world.admin.groups.add(group)
+    return world.admin
+
+
+def test_the_administrator_edits_the_catalogue_and_its_history_is_kept(world, login):
+    http = login(_administrator(world))
+    assert http.get(reverse("admin:index")).status_code == 200
+    item = world.types[0]
+    url = reverse("admin:cases_interventiontype_change", args=[item.pk])
+    response = http.post(
+        url,
+        {
+            "municipality": world.town.pk,
+            "name": "Personlig omvårdnad, morgon",
+            "description": "",
+            "active": "on",
+            "sort_order": 5,
+        },
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.name == "Personlig omvårdnad, morgon"
+    assert item.history.first().history_user == world.admin
+    assert http.get(reverse("admin:cases_interventiontype_history", args=[item.pk])).status_code == 200
+
+
+def test_teams_and_users_are_in_the_admin(world, login):
+    http = login(_administrator(world))
+    assert http.get(reverse("admin:cases_team_change", args=[world.team.pk])).status_code == 200
+    assert http.get(reverse("admin:cases_user_changelist")).status_code == 200
+
+
+def test_no_client_data_in_the_admin(world, login):
+    from django.contrib import admin
+
+    registered = {model._meta.model_name for model in admin.site._registry}
+    assert not registered & {
+        "client",
+        "case",
+        "referral",
+        "consent",
+        "decision",
+        "journalentry",
+        "visit",
+        "accesslog",
+        "relative",
+    }
