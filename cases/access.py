@@ -84,8 +84,9 @@ rules.add_perm("cases.assign_team", case_officer_of_municipality & case_is_open)
 rules.add_perm("cases.start_case", (case_officer_of_municipality | team_of_case) & case_is_open)
 rules.add_perm("cases.decline_case", case_officer_of_municipality & case_is_open)
 rules.add_perm("cases.end_case", (case_officer_of_municipality | team_of_case) & case_is_open)
-rules.add_perm("cases.hand_over_case", team_of_case & case_is_open)
-rules.add_perm("cases.close_case", (case_officer_of_municipality | (is_unit_manager & team_of_case)) & case_is_open)
+# Closing happens by itself when hemtjänst has acknowledged the handover and the closing notice; by hand
+# only the team's unit manager closes, with a reason.
+rules.add_perm("cases.close_case", is_unit_manager & team_of_case & case_is_open)
 rules.add_perm("cases.view_team_cases", is_team_member)
 # Skyddade personuppgifter: the address only to those who visit (the case's team), never printed.
 rules.add_perm("cases.view_address", address_not_protected | team_of_case)
@@ -138,7 +139,6 @@ TRANSITION_PERMISSIONS = {
     "declined": "cases.decline_case",
     "withdrawn": "cases.end_case",
     "readmitted": "cases.end_case",
-    "handed_over": "cases.hand_over_case",
     "closed": "cases.close_case",
 }
 
@@ -256,3 +256,59 @@ class RulePermission(BasePermission):
         if not request.user.is_authenticated:
             return False
         return getattr(view, "rule_on_object", False) or request.user.has_perm(rule)
+
+
+# --- handover: messages between the team and hemtjänst ------------------------------------------------
+
+is_coordinator = _has_role(Role.COORDINATOR)
+
+
+@rules.predicate
+def receives_message(user, message):
+    """A hemtjänst user whose unit is a receiver of this sent message (the only way they see a client)."""
+    if message is None or message.sent_at is None:
+        return False
+    return message.deliveries.filter(recipient__members=user).exists()
+
+
+@rules.predicate
+def reads_case_of_message(user, message):
+    return message is not None and can_view_case.test(user, message.case) and user.role != Role.INTEGRATION
+
+
+@rules.predicate
+def receiver_of_delivery(user, delivery):
+    if delivery is None or delivery.message.sent_at is None:
+        return False
+    if delivery.recipient_id:
+        return delivery.recipient.members.filter(pk=user.pk).exists()
+    return user.role in (Role.TEAM_STAFF, Role.UNIT_MANAGER) and delivery.team_id == user.team_id
+
+
+rules.add_perm("handover.view_inbox", is_coordinator | is_team_member)
+rules.add_perm("handover.view_case_messages", team_of_case | case_officer_of_municipality)
+rules.add_perm("handover.write_to_hemtjanst", team_of_case & is_team_staff & case_is_running)
+rules.add_perm("handover.view_message", receives_message | reads_case_of_message)
+rules.add_perm("handover.acknowledge", receiver_of_delivery)
+rules.add_perm("handover.write_to_team", is_coordinator & receives_message)
+
+
+def visible_messages(user, base: QuerySet | None = None) -> QuerySet:
+    """The messages a user may open, as a queryset: hemtjänst users those sent to their units (and none
+    sent after the client withdrew the consent they relied on); the team and case officers those of the
+    cases they see."""
+    from django.db.models import F, Q
+
+    from handover.models import Delivery, Message
+
+    qs = Message.objects.all() if base is None else base
+    if not (user.is_authenticated and user.municipality_id):
+        return qs.none()
+    if user.role == Role.COORDINATOR:
+        return qs.filter(
+            Exists(Delivery.objects.filter(message=OuterRef("pk"), recipient__members=user)),
+            sent_at__isnull=False,
+        ).exclude(Q(consent__withdrawn_at__isnull=False) & Q(consent__withdrawn_at__lt=F("sent_at")))
+    if user.role == Role.INTEGRATION:
+        return qs.none()
+    return qs.filter(case__in=visible_cases(user))

@@ -9,6 +9,14 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav": []}
     items = [("home", _("Start"))]
+    if user.has_perm("handover.view_inbox"):
+        from handover.selectors import inbox_counts
+
+        counts = inbox_counts(user)
+        label = _("Inbox")
+        if counts["unacknowledged"]:
+            label = _("Inbox (%(count)s to acknowledge)") % {"count": counts["unacknowledged"]}
+        items.append(("inbox", label))
     if user.has_perm("scheduling.view_day_board"):
         items.append(("day_board", _("Day board")))
     if user.has_perm("cases.search_clients"):

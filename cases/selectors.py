@@ -99,7 +99,7 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
     """Everything that happened in the case, newest first, read from the history tables.
 
     Five queries whatever the size of the case: one per history table (case, referral, consent, decision)
-    with the acting user joined.
+    with the acting user joined, and one for the messages sent to and from hemtjänst.
     """
     from django.utils.translation import gettext as _
 
@@ -137,6 +137,21 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
         label = _("Decision registered") if record.history_type == "+" else _("Decision changed")
         detail = f"{record.start_date} – {record.end_date}"
         entries.append(TimelineEntry(record.history_date, who(record), label, detail))
+
+    from handover.models import Message
+
+    for message in Message.objects.filter(case_id=case.pk, sent_at__isnull=False).select_related("author"):
+        label = (
+            _("Sent to hemtjänst: %(kind)s") if message.direction == "to_hemtjanst" else _("From hemtjänst: %(kind)s")
+        )
+        entries.append(
+            TimelineEntry(
+                message.sent_at,
+                message.author.display_name,
+                label % {"kind": message.get_kind_display().lower()},
+                message.subject,
+            )
+        )
 
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries

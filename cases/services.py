@@ -412,9 +412,28 @@ def _accept_over_capacity(*, actor, case: Case, team: Team, reason: str) -> str:
 # --- the one door for state changes --------------------------------------------------------------
 
 
-def _guard(case: Case, to: str) -> None:
+def _guard(case: Case, to: str, actor, reason: str) -> None:
     """Preconditions of each move, beyond the table of allowed moves."""
     today = timezone.localdate()
+    if to == CaseState.HANDED_OVER:
+        from handover.models import Message
+
+        if not Message.objects.filter(case=case, kind=Message.Kind.FINAL_HANDOVER, sent_at__isnull=False).exists():
+            raise DomainError(_("Send the final handover to hemtjänst first."), code="handover_not_sent")
+    if to == CaseState.CLOSED:
+        from handover.services import closing_confirmed
+
+        # Closed when hemtjänst has acknowledged both the handover and the closing notice (001), or by the
+        # team's unit manager with a written reason.
+        manager_override = actor.role == "unit_manager" and actor.team_id == case.team_id and reason.strip()
+        if not closing_confirmed(case) and not manager_override:
+            raise DomainError(
+                _(
+                    "Hemtjänst has not yet acknowledged the handover and the closing notice. The unit manager can "
+                    "close the case with a written reason."
+                ),
+                code="closing_not_confirmed",
+            )
     if to == CaseState.DECIDED:
         decision = Decision.objects.filter(case=case).first()
         if decision is None:
@@ -447,7 +466,7 @@ def case_transition(*, case: Case, to: str, actor, reason: str = "") -> Case:
         )
     if to in TRANSITIONS_NEEDING_REASON and not reason.strip():
         raise DomainValidationError(_("Write a reason."), field="reason", code="reason_required")
-    _guard(case, to)
+    _guard(case, to, actor, reason)
     now = timezone.now()
     case.state = to
     case.state_changed_at = now

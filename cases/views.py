@@ -306,7 +306,7 @@ def case_transition(request, pk, to):
             "form": form,
             "to": to,
             "to_label": CaseState(to).label,
-            "needs_reason": to in TRANSITIONS_NEEDING_REASON,
+            "needs_reason": to in TRANSITIONS_NEEDING_REASON or to == "closed",
         },
     )
 

@@ -14,6 +14,8 @@ urlpatterns = [
     path("api/docs/", access.public(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
     path("api/v1/", include("cases.api_urls")),
     path("api/v1/", include("scheduling.api_urls")),
+    path("api/v1/", include("handover.api_urls")),
     path("", include("cases.urls")),
     path("", include("scheduling.urls")),
+    path("", include("handover.urls")),
 ]

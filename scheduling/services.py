@@ -495,5 +495,8 @@ def meeting_record_outcome(
 
 def start_of_support(*, case: Case, actor) -> None:
     """What happens when the team receives the client: visits planned, follow-up meeting booked."""
+    from handover.services import start_of_support_drafts
+
     visits_plan(case=case, actor=actor, from_day=timezone.localdate())
     meeting_book(case=case, actor=actor)
+    start_of_support_drafts(case=case, actor=actor)

@@ -23,6 +23,18 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process():
+    """Tasks run in the test's own process, so their effects (e-mail) can be checked. The broker itself
+    is exercised for real in tests/hemgang/test_celery_redis.py."""
+    from hemgang.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture
 def world(db):
     town = f.MunicipalityFactory(name="Demoköping", code="9999")
@@ -42,6 +54,25 @@ def world(db):
     w.admin = f.UserFactory(municipality=town, role=Role.ADMINISTRATOR, is_staff=True, username="admin")
     w.integration = f.UserFactory(municipality=town, role=Role.INTEGRATION, username="hospital")
     w.outsider = f.UserFactory(municipality=elsewhere, role=Role.CASE_OFFICER, username="outsider")
+    # Hemtjänst as receivers: the client's group and its provider's day coordinator; another provider's
+    # coordinator who is not on the case; the night side.
+    from handover.models import Recipient
+
+    w.group = Recipient.objects.create(municipality=town, kind="group", name="Hemtjänst Centrum", provider="Omsorg AB")
+    w.coordination = Recipient.objects.create(
+        municipality=town, kind="coordinator_day", name="Koordinator Omsorg", provider="Omsorg AB"
+    )
+    w.group.members.add(w.coordinator)
+    w.coordination.members.add(w.coordinator)
+    w.other_coordinator = f.UserFactory(municipality=town, role=Role.COORDINATOR, shift="day", username="other_coord")
+    Recipient.objects.create(
+        municipality=town, kind="coordinator_day", name="Koordinator Annat", provider="Annat AB"
+    ).members.add(w.other_coordinator)
+    w.night_coordinator = f.UserFactory(municipality=town, role=Role.COORDINATOR, shift="night", username="night")
+    for kind, name in (("night_patrol", "Nattpatrullen"), ("coordinator_night", "Nattkoordinator")):
+        Recipient.objects.create(municipality=town, kind=kind, name=name, provider="Natt").members.add(
+            w.night_coordinator
+        )
     return w
 
 

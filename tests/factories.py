@@ -87,6 +87,7 @@ def client(actor, **overrides):
         "street_address": "Provgatan 1",
         "postal_code": "999 99",
         "city": "Testby",
+        "hemtjanst_group": "Hemtjänst Centrum",
     }
     fields.update(overrides)
     return services.client_register(actor=actor, **fields)
@@ -140,3 +141,24 @@ def decision(actor, case, team, types, basis, *, start=None, days=10, decided_on
             InterventionLine(intervention_type_id=types[0].pk, times=2, per="day", minutes=30, part_of_day="morning")
         ],
     )
+
+
+def hand_over(staff, case):
+    """The team writes and sends the final handover: the case becomes handed over."""
+    from handover import services as handover
+
+    handover.handover_save(actor=staff, case=case, working_methods="Duschar själv med pall och tillsyn.")
+    return handover.message_send(actor=staff, message=handover.handover_draft_message(actor=staff, case=case))
+
+
+def close(staff, case):
+    """The closing notice sent and every receipt of the handover and the closing given: the case closes."""
+    from handover import services as handover
+    from handover.models import Delivery
+
+    handover.message_send(actor=staff, message=handover.closing_draft_message(actor=staff, case=case))
+    pending = Delivery.objects.filter(
+        message__case=case, acknowledged_at__isnull=True, message__kind__in=["final_handover", "closing_notice"]
+    )
+    for delivery in pending:
+        handover.message_acknowledge(actor=delivery.recipient.members.first(), delivery=delivery)

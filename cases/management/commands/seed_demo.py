@@ -27,6 +27,8 @@ from cases.models import (
     User,
 )
 from cases.services import InterventionLine
+from handover import services as handover
+from handover.models import Delivery, Message, Recipient
 from scheduling.services import care_plan_update, journal_sign
 
 DEMO_PASSWORD = "hemgang-demo"
@@ -194,12 +196,29 @@ class Command(BaseCommand):
                 user.groups.add(admins)
             users[username] = user
 
+        self._recipients(town, users)
         officers = [users["handlaggare"], users["handlaggare2"]]
         types = list(InterventionType.objects.filter(municipality=town))
         basis = LegalBasis.objects.filter(municipality=town).first()
         today = timezone.localdate()
         for index, target in enumerate(STATE_PLAN):
             self._case(rng, index, target, officers[index % 3 == 2], teams, types, basis, today, users)
+
+    def _recipients(self, town, users):
+        """Hemtjänst as receivers: a private provider and the municipality's own, and the night side."""
+        directory = [
+            ("group", "Hemtjänst Centrum", "Omsorg Demo AB", "koordinator.dag"),
+            ("coordinator_day", "Koordinator Omsorg Demo", "Omsorg Demo AB", "koordinator.dag"),
+            ("group", "Hemtjänst Öster", "Demoköpings hemtjänst", "koordinator.dag"),
+            ("group", "Hemtjänst Väster", "Demoköpings hemtjänst", "koordinator.dag"),
+            ("coordinator_day", "Koordinator Demoköpings hemtjänst", "Demoköpings hemtjänst", "koordinator.dag"),
+            ("night_patrol", "Nattpatrullen", "Demoköpings nattorganisation", "koordinator.natt"),
+            ("coordinator_night", "Nattkoordinator", "Demoköpings nattorganisation", "koordinator.natt"),
+        ]
+        for kind, name, provider, member in directory:
+            recipient = Recipient.objects.create(municipality=town, kind=kind, name=name, provider=provider)
+            if member:
+                recipient.members.add(users[member])
 
     def _case(self, rng, index, target, officer, teams, types, basis, today, users):
         team = teams["norr"] if index % 3 else teams["soder"]
@@ -214,7 +233,9 @@ class Command(BaseCommand):
             city="Demoköping",
             phone=f"070-000 00 {index:02d}",
             protected_identity=(index == 12),
-            hemtjanst_group=rng.choice(["Hemtjänst Centrum", "Hemtjänst Öster", "Hemtjänst Väster", ""]),
+            hemtjanst_group=rng.choice(["Hemtjänst Centrum", "Hemtjänst Öster", "Hemtjänst Väster"])
+            if index % 5 or target in (CaseState.HANDED_OVER, CaseState.CLOSED)
+            else "",
             safety_alarm="Trygghetslarm (Demolarm AB)" if index % 2 else "",
             night_service="Nattpatrullen" if index % 4 == 0 else "",
             relatives=[
@@ -320,7 +341,46 @@ class Command(BaseCommand):
         )
         if target == CaseState.READMITTED:
             services.case_readmit(actor=staff, case=case, reason="Återinlagd på Demosjukhuset efter fall.")
-        if target in (CaseState.HANDED_OVER, CaseState.CLOSED):
-            services.case_transition(case=case, to=CaseState.HANDED_OVER, actor=staff)
+            return
+        self._messages(case, target, officer, staff, users)
+
+    def _messages(self, case, target, officer, staff, users):
+        """The written routine with hemtjänst: start notice and invitation sent and partly acknowledged; for
+        the later cases the handover and the closing, acknowledged so that the case closes by itself."""
+        if not Message.objects.filter(case=case).exists():
+            return  # no hemtjänst receivers for this client
+        if not case.has_valid_consent():
+            services.consent_record(
+                actor=officer,
+                case=case,
+                given_on=timezone.localdate(),
+                given_by=Consent.GivenBy.CLIENT,
+                form=Consent.Form.ORAL,
+                scope="Informationsöverföring mellan hemgångsteam och hemtjänst (förnyat).",
+            )
+        coordinator = users["koordinator.dag"]
+        for message in Message.objects.filter(case=case, sent_at__isnull=True):
+            handover.message_send(actor=staff, message=message)
+        first = Message.objects.filter(case=case, kind=Message.Kind.START_NOTICE).first()
+        if case.pk % 2 and first:
+            for delivery in first.deliveries.filter(recipient__members=coordinator):
+                handover.message_acknowledge(actor=coordinator, delivery=delivery)
+        if target not in (CaseState.HANDED_OVER, CaseState.CLOSED):
+            return
+        handover.handover_save(
+            actor=staff,
+            case=case,
+            working_methods="Brukaren duschar själv med pall och stödhandtag; personalen finns i närheten och "
+            "uppmuntrar. Frukost gör brukaren själv, lunch värms i mikron med påminnelse.",
+            aids="Rollator, duschpall, griptång, trygghetslarm.",
+            goals_outcome="Klara dusch själv med tillsyn: uppnått. Gå till brevlådan: delvis uppnått.",
+            contacts="Dottern (se närstående). Distriktssköterska vid vårdcentralen Demo.",
+            watch_for="Fallrisk på kvällen; drick mer vatten.",
+        )
+        handover.message_send(actor=staff, message=handover.handover_draft_message(actor=staff, case=case))
         if target == CaseState.CLOSED:
-            services.case_transition(case=case, to=CaseState.CLOSED, actor=officer)
+            handover.message_send(actor=staff, message=handover.closing_draft_message(actor=staff, case=case))
+            for delivery in Delivery.objects.filter(
+                message__case=case, acknowledged_at__isnull=True, message__kind__in=["final_handover", "closing_notice"]
+            ):
+                handover.message_acknowledge(actor=delivery.recipient.members.first(), delivery=delivery)

@@ -1,0 +1,138 @@
+"""The API for hemtjänst providers' own systems: list the messages to their units, fetch one with its
+attachment, acknowledge it. The same visibility rule (and so the consent gate) and the same receipts."""
+
+import base64
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases import access
+from cases.apis import StrictSerializer
+
+from . import selectors, services
+from .models import Delivery, HandoverSummary, Message
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    receiver = serializers.CharField(source="receiver_name")
+    acknowledged_by = serializers.CharField(source="acknowledged_by.username", allow_null=True, default=None)
+
+    class Meta:
+        model = Delivery
+        fields = ["id", "receiver", "acknowledged_at", "acknowledged_by"]
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    case = serializers.IntegerField(source="case_id")
+    case_reference = serializers.CharField(source="case.reference")
+    client_name = serializers.CharField(source="case.client.full_name")
+    deliveries = DeliverySerializer(many=True)
+
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "case",
+            "case_reference",
+            "client_name",
+            "kind",
+            "direction",
+            "subject",
+            "body",
+            "sent_at",
+            "deliveries",
+        ]
+
+
+class AttachmentSerializer(serializers.Serializer):
+    filename = serializers.CharField()
+    content_type = serializers.CharField()
+    content_base64 = serializers.CharField()
+
+
+class MessageDetailSerializer(MessageSerializer):
+    attachments = serializers.SerializerMethodField()
+
+    class Meta(MessageSerializer.Meta):
+        fields = [*MessageSerializer.Meta.fields, "attachments"]
+
+    @extend_schema(responses=AttachmentSerializer(many=True))
+    def get_attachments(self, message) -> list[dict]:
+        if message.kind != Message.Kind.FINAL_HANDOVER or message.sent_at is None:
+            return []
+        summary = HandoverSummary.objects.filter(case_id=message.case_id, pdf__isnull=False).first()
+        if summary is None:
+            return []
+        return [
+            {
+                "filename": f"overlamning-{message.case.reference}.pdf",
+                "content_type": "application/pdf",
+                "content_base64": base64.b64encode(bytes(summary.pdf)).decode(),
+            }
+        ]
+
+
+class AcknowledgeSerializer(StrictSerializer):
+    representative = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class MessageListView(APIView):
+    rule = "handover.view_inbox"
+    permission_classes = [access.RulePermission]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("unacknowledged", bool, description="only messages still to acknowledge")],
+        responses=MessageSerializer(many=True),
+    )
+    def get(self, request):
+        """The messages to the caller's units (or team), newest first."""
+        items = selectors.inbox(
+            request.user, unacknowledged=request.query_params.get("unacknowledged") in ("1", "true")
+        )
+        access.log_reads(request, [(m.case.client_id, m.case_id) for m in items], what="api.inbox")
+        return Response(MessageSerializer(items, many=True).data)
+
+
+def _message(request, pk, what):
+    message = selectors.message_detail(pk)
+    if message is None or not access.visible_messages(request.user).filter(pk=pk).exists():
+        raise Http404
+    if not request.user.has_perm("handover.view_message", message):
+        raise Http404
+    access.log_reads(request, [(message.case.client_id, message.case_id)], what=what)
+    return message
+
+
+class MessageDetailView(APIView):
+    rule = "handover.view_message"
+    rule_on_object = True
+    permission_classes = [access.RulePermission]
+
+    @extend_schema(responses=MessageDetailSerializer)
+    def get(self, request, pk):
+        """One message with its attachments (the handover PDF, base64)."""
+        message = _message(request, pk, "api.message.read")
+        services.message_mark_read(user=request.user, message=message)
+        return Response(MessageDetailSerializer(message).data)
+
+
+class MessageAcknowledgeView(APIView):
+    rule = "handover.acknowledge"
+    rule_on_object = True
+    permission_classes = [access.RulePermission]
+
+    @extend_schema(request=AcknowledgeSerializer, responses=MessageSerializer)
+    def post(self, request, pk):
+        """Acknowledge the message for the caller's units. A second acknowledgement is a 409."""
+        message = _message(request, pk, "api.message.acknowledge")
+        serializer = AcknowledgeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        mine = [d for d in message.deliveries.all() if request.user.has_perm("handover.acknowledge", d)]
+        if not mine:
+            raise Http404
+        for delivery in mine:
+            services.message_acknowledge(actor=request.user, delivery=delivery, **serializer.validated_data)
+        return Response(MessageSerializer(selectors.message_detail(pk)).data)

@@ -1,0 +1,482 @@
+"""Every write of the handover: messages with receipts, the consent gate, summaries, the final handover.
+
+The routine (Botkyrka, 001): the team contacts hemtjänst in writing at once when a support starts (the
+subject clearly says *Hemgångsteam*, the message gives length and purpose; the night coordinator too when
+there are night interventions); summaries go both ways, more often at the start and the end; every message
+is acknowledged by its receiver; at the end the team sends the working methods and a closing notice, and
+hemtjänst confirms both. Nothing about the client reaches hemtjänst without consent valid now.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, override
+
+from cases.models import Case, CaseState, Role
+from cases.services import _save, case_transition
+from hemgang.errors import DomainError, DomainValidationError
+
+from .models import (
+    CaseRecipient,
+    Delivery,
+    HandoverIntervention,
+    HandoverSummary,
+    Message,
+    MessageRead,
+    Recipient,
+)
+
+RUNNING = (CaseState.ACTIVE, CaseState.HANDED_OVER)
+
+
+# --- who receives --------------------------------------------------------------------------------------
+
+
+def default_recipients(case: Case) -> list[Recipient]:
+    """The client's hemtjänst group and its provider's day coordinator; with night interventions or a night
+    provider, the night patrol and the night coordinator too (001: "Om det finns nattinsatser kontaktas även
+    koordinator för natten")."""
+    from scheduling.services import has_night_interventions
+
+    client = case.client
+    directory = list(Recipient.objects.filter(municipality_id=case.municipality_id, active=True))
+    chosen = []
+    group = next(
+        (
+            r
+            for r in directory
+            if r.kind == Recipient.Kind.GROUP and r.name.casefold() == client.hemtjanst_group.strip().casefold()
+        ),
+        None,
+    )
+    if group:
+        chosen.append(group)
+        chosen += [r for r in directory if r.kind == Recipient.Kind.COORDINATOR_DAY and r.provider == group.provider]
+    if has_night_interventions(case):
+        patrols = [r for r in directory if r.kind == Recipient.Kind.NIGHT_PATROL]
+        named = [r for r in patrols if client.night_service and r.name.casefold() == client.night_service.casefold()]
+        patrol = (named or (patrols if len(patrols) == 1 else []) or [None])[0]
+        if patrol:
+            chosen.append(patrol)
+            chosen += [
+                r for r in directory if r.kind == Recipient.Kind.COORDINATOR_NIGHT and r.provider == patrol.provider
+            ]
+    return chosen
+
+
+@transaction.atomic
+def case_recipients_set(*, actor, case: Case, recipients) -> list[Recipient]:
+    """Make the case's hemtjänst receivers exactly `recipients` (from the municipality's directory)."""
+    wanted = {r.pk: r for r in recipients}
+    if any(r.municipality_id != case.municipality_id for r in wanted.values()):
+        raise DomainValidationError(_("Choose receivers from the municipality's directory."), field="recipients")
+    existing = {link.recipient_id: link for link in CaseRecipient.objects.filter(case=case)}
+    for pk, recipient in wanted.items():
+        if pk not in existing:
+            _save(CaseRecipient(case=case, recipient=recipient, added_by=actor), actor)
+    for pk, link in existing.items():
+        if pk not in wanted:
+            link._history_user = actor
+            link.delete()
+    return list(wanted.values())
+
+
+# --- the consent gate ------------------------------------------------------------------------------------
+
+
+def consent_gate(case: Case):
+    """The consent that allows sharing now, or a refusal that says what to do (DOMAIN step 3)."""
+    consent = case.valid_consent_on(timezone.localdate())
+    if consent is None:
+        raise DomainError(
+            gettext_lazy(
+                "Nothing about the client may be shared with hemtjänst: there is no valid consent today (it has "
+                "expired or been withdrawn). Ask the case officer to record a renewed consent, then send again."
+            ),
+            code="consent_required",
+        )
+    return consent
+
+
+# --- messages --------------------------------------------------------------------------------------------
+
+
+def _check_team_sender(actor, case: Case) -> None:
+    if not (actor.role == Role.TEAM_STAFF and actor.team_id == case.team_id):
+        raise DomainError(_("Only the case's team writes to hemtjänst about the case."), code="not_team")
+
+
+@transaction.atomic
+def message_draft(*, actor, case: Case, kind: str, subject: str, body: str, recipients=None) -> Message:
+    """A message from the team, not yet sent. Receivers must be on the case; by default all of them."""
+    case = Case.objects.get(pk=case.pk)
+    _check_team_sender(actor, case)
+    if not subject.strip():
+        raise DomainValidationError(_("Write a subject."), field="subject")
+    if not body.strip():
+        raise DomainValidationError(_("The message is empty."), field="body")
+    on_case = {
+        link.recipient_id: link.recipient
+        for link in CaseRecipient.objects.filter(case=case).select_related("recipient")
+    }
+    chosen = list(on_case.values()) if recipients is None else list(recipients)
+    if any(r.pk not in on_case for r in chosen):
+        raise DomainValidationError(
+            _("A receiver is not on the case."), field="recipients", code="recipient_not_on_case"
+        )
+    message = _save(
+        Message(
+            case=case,
+            kind=kind,
+            direction=Message.Direction.TO_HEMTJANST,
+            subject=subject.strip(),
+            body=body,
+            author=actor,
+        ),
+        actor,
+    )
+    for recipient in chosen:
+        _save(Delivery(message=message, recipient=recipient), actor)
+    return message
+
+
+@transaction.atomic
+def message_update_draft(*, actor, message: Message, subject: str, body: str, recipients) -> Message:
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.is_sent:
+        raise DomainError(_("A sent message cannot be changed."), code="already_sent")
+    if not body.strip():
+        raise DomainValidationError(_("The message is empty."), field="body")
+    on_case = set(CaseRecipient.objects.filter(case_id=message.case_id).values_list("recipient_id", flat=True))
+    if any(r.pk not in on_case for r in recipients):
+        raise DomainValidationError(
+            _("A receiver is not on the case."), field="recipients", code="recipient_not_on_case"
+        )
+    message.subject, message.body = subject.strip(), body
+    _save(message, actor, update_fields=["subject", "body"])
+    wanted = {r.pk for r in recipients}
+    current = {d.recipient_id: d for d in message.deliveries.all()}
+    for pk in wanted - set(current):
+        _save(Delivery(message=message, recipient_id=pk), actor)
+    for pk in set(current) - wanted:
+        current[pk]._history_user = actor
+        current[pk].delete()
+    return message
+
+
+@transaction.atomic
+def message_send(*, actor, message: Message) -> Message:
+    """Send a drafted message to hemtjänst: through the consent gate, to receivers on the case, while the
+    support runs. A final handover moves the case to handed over; a closing notice needs that first."""
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("client", "municipality").get(pk=message.case_id)
+    _check_team_sender(actor, case)
+    if message.is_sent:
+        raise DomainError(_("The message is already sent."), code="already_sent")
+    if case.state not in RUNNING:
+        raise DomainError(_("The case is not active: nothing more is sent about it."), code="case_not_running")
+    if message.kind == Message.Kind.FINAL_HANDOVER and case.state != CaseState.ACTIVE:
+        raise DomainError(_("The handover is sent while the support is active."), code="case_not_active")
+    if message.kind == Message.Kind.CLOSING_NOTICE and case.state != CaseState.HANDED_OVER:
+        raise DomainError(_("Send the final handover before the closing notice."), code="handover_first")
+    if not message.deliveries.exists():
+        raise DomainValidationError(_("Choose at least one receiver."), field="recipients")
+    message.consent = consent_gate(case)
+    message.sent_at = timezone.now()
+    _save(message, actor, update_fields=["consent", "sent_at"])
+    if message.kind == Message.Kind.FINAL_HANDOVER:
+        _attach_handover_pdf(case, actor)
+        case_transition(case=case, to=CaseState.HANDED_OVER, actor=actor)
+    _notify_receivers(message)
+    return message
+
+
+@transaction.atomic
+def message_send_to_team(*, actor, reply_to: Message, subject: str, body: str) -> Message:
+    """Hemtjänst writes to the team about the case (its daily summary, night staff included), on behalf
+    of the receiver it belongs to; the same consent gate applies both ways."""
+    case = Case.objects.select_for_update(of=("self",)).select_related("team").get(pk=reply_to.case_id)
+    sender = (
+        Recipient.objects.filter(deliveries__message=reply_to, members=actor, case_links__case=case).distinct().first()
+    )
+    if sender is None or reply_to.sent_at is None:
+        raise DomainError(_("You can only write about cases your unit receives messages on."), code="not_receiver")
+    if case.state not in RUNNING:
+        raise DomainError(_("The case is not active: nothing more is sent about it."), code="case_not_running")
+    if not body.strip():
+        raise DomainValidationError(_("The message is empty."), field="body")
+    consent = consent_gate(case)
+    message = _save(
+        Message(
+            case=case,
+            kind=Message.Kind.SUMMARY,
+            direction=Message.Direction.TO_TEAM,
+            subject=subject.strip() or _("Summary from hemtjänst"),
+            body=body,
+            author=actor,
+            sender_recipient=sender,
+            sent_at=timezone.now(),
+            consent=consent,
+        ),
+        actor,
+    )
+    _save(Delivery(message=message, team=case.team), actor)
+    _notify_receivers(message)
+    return message
+
+
+def _is_receiver(user, delivery: Delivery) -> bool:
+    if delivery.recipient_id:
+        return delivery.recipient.members.filter(pk=user.pk).exists()
+    return user.team_id == delivery.team_id and user.role in (Role.TEAM_STAFF, Role.UNIT_MANAGER)
+
+
+@transaction.atomic
+def message_acknowledge(*, actor, delivery: Delivery, representative: str = "") -> Delivery:
+    """The receiver's receipt: one per receiving unit, by any of its people, once. Acknowledging a meeting
+    invitation with a representative records hemtjänst's confirmation of the day-6 meeting; the last receipt
+    of the handover and the closing notice closes the case."""
+    delivery = (
+        Delivery.objects.select_for_update(of=("self",)).select_related("message", "recipient").get(pk=delivery.pk)
+    )
+    if delivery.message.sent_at is None or not _is_receiver(actor, delivery):
+        raise DomainError(_("Only the receiver can acknowledge a message."), code="not_receiver")
+    if delivery.acknowledged_at is not None:
+        raise DomainError(
+            _("Already acknowledged %(when)s.")
+            % {"when": date_format(timezone.localtime(delivery.acknowledged_at), "SHORT_DATETIME_FORMAT")},
+            code="already_acknowledged",
+        )
+    delivery.acknowledged_at, delivery.acknowledged_by = timezone.now(), actor
+    _save(delivery, actor, update_fields=["acknowledged_at", "acknowledged_by"])
+    message = delivery.message
+    if message.kind == Message.Kind.MEETING_INVITATION and delivery.recipient_id:
+        _confirm_meeting(actor, message.case_id, delivery.recipient, representative)
+    if message.kind in (Message.Kind.FINAL_HANDOVER, Message.Kind.CLOSING_NOTICE):
+        _close_when_confirmed(actor, message.case_id)
+    return delivery
+
+
+def _confirm_meeting(actor, case_id: int, recipient: Recipient, representative: str) -> None:
+    from scheduling.models import MeetingParticipant
+    from scheduling.services import meeting_confirm_participant
+
+    role = MeetingParticipant.Role.HEMTJANST_NIGHT if recipient.is_night else MeetingParticipant.Role.HEMTJANST_DAY
+    participant = MeetingParticipant.objects.filter(
+        meeting__case_id=case_id, role=role, confirmed_at__isnull=True
+    ).first()
+    if participant is not None and representative.strip():
+        meeting_confirm_participant(actor=actor, participant=participant, representative=representative)
+
+
+def closing_confirmed(case: Case) -> bool:
+    """Hemtjänst has acknowledged both the final handover and the closing notice, every receiver of each."""
+    sent = Message.objects.filter(
+        case=case, sent_at__isnull=False, kind__in=[Message.Kind.FINAL_HANDOVER, Message.Kind.CLOSING_NOTICE]
+    )
+    kinds = set(sent.values_list("kind", flat=True))
+    pending = Delivery.objects.filter(message__in=sent, acknowledged_at__isnull=True).exists()
+    return kinds == {Message.Kind.FINAL_HANDOVER, Message.Kind.CLOSING_NOTICE} and not pending
+
+
+def _close_when_confirmed(actor, case_id: int) -> None:
+    case = Case.objects.select_for_update().get(pk=case_id)
+    if case.state == CaseState.HANDED_OVER and closing_confirmed(case):
+        case_transition(
+            case=case,
+            to=CaseState.CLOSED,
+            actor=actor,
+            reason=_("Hemtjänst has acknowledged the handover and the closing."),
+        )
+
+
+def message_mark_read(*, user, message: Message) -> None:
+    MessageRead.objects.get_or_create(message=message, user=user)
+
+
+def _notify_receivers(message: Message) -> None:
+    from .tasks import notify_new_message
+
+    transaction.on_commit(lambda: notify_new_message.delay(message.pk))
+
+
+# --- drafts that write themselves -----------------------------------------------------------------------
+
+
+def _interventions_text(case: Case) -> str:
+    return "\n".join(
+        f"- {i.intervention_type}: {i.times} {i.get_per_display()}, {i.minutes} min, "
+        f"{i.get_part_of_day_display().lower()}"
+        for i in case.decision.interventions.select_related("intervention_type")
+    )
+
+
+def start_of_support_drafts(*, case: Case, actor) -> list[Message]:
+    """When the support starts: the case's receivers are set from the client's providers, and the start
+    notice and the meeting invitation are drafted from the decision for the team to check and send."""
+    case_recipients_set(actor=actor, case=case, recipients=default_recipients(case))
+    if not CaseRecipient.objects.filter(case=case).exists():
+        return []  # the team chooses the receivers on the case's message page first
+    decision, meeting = case.decision, getattr(case, "follow_up_meeting", None)
+    with override("sv"):
+        when = date_format(timezone.localtime(meeting.starts_at), "l j F H:i") if meeting else "–"
+        start = _save(
+            Message(
+                case=case,
+                kind=Message.Kind.START_NOTICE,
+                direction=Message.Direction.TO_HEMTJANST,
+                author=actor,
+                subject=_("Hemgångsteam: start of support for %(name)s") % {"name": case.client.full_name},
+                body=_(
+                    "The hemgångsteam (%(team)s) starts a time-limited support for %(name)s today.\n\n"
+                    "Length: %(start)s – %(end)s (%(days)s days).\nPurpose: %(purpose)s\n\n"
+                    "Interventions:\n%(lines)s\n\n"
+                    "Follow-up meeting: %(meeting)s. Please confirm that you have received this and name who will "
+                    "represent hemtjänst at the meeting."
+                )
+                % {
+                    "team": case.team.name,
+                    "name": case.client.full_name,
+                    "start": decision.start_date,
+                    "end": decision.end_date,
+                    "days": decision.length_days,
+                    "purpose": decision.purpose,
+                    "lines": _interventions_text(case),
+                    "meeting": when,
+                },
+            ),
+            actor,
+        )
+        invitation = _save(
+            Message(
+                case=case,
+                kind=Message.Kind.MEETING_INVITATION,
+                direction=Message.Direction.TO_HEMTJANST,
+                author=actor,
+                subject=_("Hemgångsteam: follow-up meeting %(when)s") % {"when": when},
+                body=_(
+                    "Welcome to the follow-up meeting for %(name)s on %(when)s, %(place)s. The case officer chairs "
+                    "the meeting; the client, relatives, the hemgångsteam and hemtjänst day and night take part. "
+                    "Acknowledge and name your representative."
+                )
+                % {"name": case.client.full_name, "when": when, "place": meeting.location if meeting else "–"},
+            ),
+            actor,
+        )
+    for message in (start, invitation):
+        for link in CaseRecipient.objects.filter(case=case):
+            _save(Delivery(message=message, recipient_id=link.recipient_id), actor)
+    return [start, invitation]
+
+
+def summary_prefill(case: Case) -> str:
+    """The team's summary starts from the SoL journal entries since the last summary sent (never the HSL
+    record, which is not shared under this consent)."""
+    from scheduling.models import JournalEntry
+
+    last = (
+        Message.objects.filter(
+            case=case, kind=Message.Kind.SUMMARY, direction=Message.Direction.TO_HEMTJANST, sent_at__isnull=False
+        )
+        .order_by("-sent_at")
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+    entries = JournalEntry.objects.filter(case=case, kind=JournalEntry.Kind.SOCIAL, correction__isnull=True)
+    if last:
+        entries = entries.filter(signed_at__gt=last)
+    return "\n\n".join(
+        f"{date_format(timezone.localtime(e.signed_at), 'SHORT_DATETIME_FORMAT')}: {e.text}"
+        for e in entries.order_by("signed_at")
+    )
+
+
+# --- the final handover ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def handover_save(
+    *,
+    actor,
+    case: Case,
+    working_methods: str,
+    aids: str = "",
+    goals_outcome: str = "",
+    contacts: str = "",
+    watch_for: str = "",
+    how_done_now: dict | None = None,
+) -> HandoverSummary:
+    """The structured handover summary, written while the support is active."""
+    case = Case.objects.select_for_update(of=("self",)).select_related("decision").get(pk=case.pk)
+    _check_team_sender(actor, case)
+    if case.state != CaseState.ACTIVE:
+        raise DomainError(_("A handover is written while the support is active."), code="case_not_active")
+    if not working_methods.strip():
+        raise DomainValidationError(
+            _("Describe the working methods developed with the client."), field="working_methods"
+        )
+    summary = HandoverSummary.objects.filter(case=case).first() or HandoverSummary(case=case, author=actor)
+    summary.working_methods, summary.aids, summary.goals_outcome = working_methods, aids, goals_outcome
+    summary.contacts, summary.watch_for, summary.author, summary.updated_at = contacts, watch_for, actor, timezone.now()
+    _save(summary, actor)
+    valid = set(case.decision.interventions.values_list("pk", flat=True))
+    for intervention_id, text in (how_done_now or {}).items():
+        if intervention_id not in valid:
+            raise DomainValidationError(_("Choose interventions from the decision."), field="how_done_now")
+        row = HandoverIntervention.objects.filter(summary=summary, intervention_id=intervention_id).first()
+        if text.strip():
+            row = row or HandoverIntervention(summary=summary, intervention_id=intervention_id)
+            row.how_done_now = text
+            _save(row, actor)
+        elif row:
+            row._history_user = actor
+            row.delete()
+    return summary
+
+
+def _attach_handover_pdf(case: Case, actor) -> None:
+    """Render the handover PDF as it is sent and keep it, so that what hemtjänst got can be shown again."""
+    from .document import render_handover_pdf
+
+    summary = HandoverSummary.objects.select_for_update().filter(case=case).first()
+    if summary is None:
+        raise DomainError(_("Write the handover summary first."), code="handover_missing")
+    summary.pdf, summary.pdf_created_at = render_handover_pdf(summary), timezone.now()
+    summary.save(update_fields=["pdf", "pdf_created_at"])
+
+
+@transaction.atomic
+def handover_draft_message(*, actor, case: Case) -> Message:
+    """The final handover message, with the summary's PDF attached when it is sent."""
+    existing = Message.objects.filter(case=case, kind=Message.Kind.FINAL_HANDOVER, sent_at__isnull=True).first()
+    if existing:
+        return existing
+    with override("sv"):
+        return message_draft(
+            actor=actor,
+            case=case,
+            kind=Message.Kind.FINAL_HANDOVER,
+            subject=_("Hemgångsteam: handover for %(name)s") % {"name": case.client.full_name},
+            body=_(
+                "The working methods developed with the client are in the attached handover summary. "
+                "Please acknowledge that you have received it."
+            ),
+        )
+
+
+@transaction.atomic
+def closing_draft_message(*, actor, case: Case) -> Message:
+    existing = Message.objects.filter(case=case, kind=Message.Kind.CLOSING_NOTICE, sent_at__isnull=True).first()
+    if existing:
+        return existing
+    with override("sv"):
+        return message_draft(
+            actor=actor,
+            case=case,
+            kind=Message.Kind.CLOSING_NOTICE,
+            subject=_("Hemgångsteam: closing of the support for %(name)s") % {"name": case.client.full_name},
+            body=_(
+                "The time-limited hemgång support ends today and hemtjänst takes over. Please acknowledge the closing."
+            ),
+        )

@@ -1,0 +1,258 @@
+"""The inbox, messages with receipts, the case's messages and the final handover."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from cases import access
+from cases.views import show_error
+from hemgang.errors import DomainError
+
+from . import selectors, services
+from .forms import AcknowledgeForm, CaseRecipientsForm, HandoverForm, MessageForm, ReplyForm
+from .models import HandoverSummary, Message
+
+TEAM_KINDS = [Message.Kind.SUMMARY, Message.Kind.FREE]
+
+
+def _message_for(request, pk, *, what: str) -> Message:
+    """A message the user may open, logged as a read of its client; 404 otherwise."""
+    message = selectors.message_detail(pk)
+    if message is None or not access.visible_messages(request.user).filter(pk=pk).exists():
+        raise Http404
+    if not request.user.has_perm("handover.view_message", message):
+        raise Http404
+    access.log_reads(request, [(message.case.client_id, message.case_id)], what=what)
+    return message
+
+
+@access.requires("handover.view_inbox")
+def inbox(request):
+    show = request.GET.get("show", "")
+    items = selectors.inbox(request.user, unread=show == "unread", unacknowledged=show == "unacknowledged")
+    access.log_reads(request, [(m.case.client_id, m.case_id) for m in items], what="inbox")
+    return render(request, "handover/inbox.html", {"items": items, "show": show})
+
+
+@access.requires("handover.view_message", on_object=True)
+def message_detail(request, pk):
+    message = _message_for(request, pk, what="message.read")
+    if message.sent_at:
+        services.message_mark_read(user=request.user, message=message)
+    mine = [d for d in message.deliveries.all() if request.user.has_perm("handover.acknowledge", d)]
+    form = AcknowledgeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            for delivery in mine:
+                if delivery.acknowledged_at is None:
+                    services.message_acknowledge(
+                        actor=request.user, delivery=delivery, representative=form.cleaned_data["representative"]
+                    )
+        except DomainError as err:
+            show_error(form, err)
+        else:
+            messages.success(request, _("The message is acknowledged."))
+            return redirect("message_detail", pk=message.pk)
+    return render(
+        request,
+        "handover/message_detail.html",
+        {
+            "message": message,
+            "form": form,
+            "to_acknowledge": [d for d in mine if d.acknowledged_at is None],
+            "can_reply": request.user.has_perm("handover.write_to_team", message),
+            "has_pdf": message.kind == Message.Kind.FINAL_HANDOVER and message.sent_at is not None,
+        },
+    )
+
+
+@access.requires("handover.write_to_team", on_object=True)
+def message_reply(request, pk):
+    """Hemtjänst's summary back to the team, written from a message about the case."""
+    message = _message_for(request, pk, what="message.reply")
+    if not request.user.has_perm("handover.write_to_team", message):
+        raise Http404
+    form = ReplyForm(request.POST or None, initial={"subject": _("Summary from hemtjänst")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = services.message_send_to_team(actor=request.user, reply_to=message, **form.cleaned_data)
+        except DomainError as err:
+            show_error(form, err)
+        else:
+            messages.success(request, _("The summary is sent to the team."))
+            return redirect("message_detail", pk=sent.pk)
+    return render(request, "handover/message_reply.html", {"message": message, "form": form})
+
+
+@access.requires("handover.view_message", on_object=True)
+def message_attachment(request, pk):
+    """The handover PDF exactly as it was sent."""
+    message = _message_for(request, pk, what="message.attachment")
+    summary = HandoverSummary.objects.filter(case_id=message.case_id, pdf__isnull=False).first()
+    if message.kind != Message.Kind.FINAL_HANDOVER or message.sent_at is None or summary is None:
+        raise Http404
+    return _pdf_response(bytes(summary.pdf), message.case)
+
+
+def _pdf_response(content: bytes, case) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="overlamning-{case.reference}.pdf"'
+    return response
+
+
+# --- the case's messages (the team and the case officer) -----------------------------------------------
+
+
+@access.requires("handover.view_case_messages", on_object=True)
+def case_messages(request, pk):
+    case = access.get_case_for(request, pk, perm="handover.view_case_messages", what="messages.case")
+    can_write = request.user.has_perm("handover.write_to_hemtjanst", case)
+    recipients = selectors.case_recipients(case)
+    action = request.POST.get("action")
+    recipients_form = CaseRecipientsForm(
+        request.POST if action == "recipients" else None,
+        municipality=case.municipality_id,
+        initial={"recipients": recipients},
+    )
+    new_form = MessageForm(
+        request.POST if action == "new" else None,
+        case_recipients=recipients,
+        kinds=TEAM_KINDS,
+        initial={
+            "kind": Message.Kind.SUMMARY,
+            "subject": _("Hemgångsteam: summary for %(name)s") % {"name": case.client.full_name},
+            "body": services.summary_prefill(case),
+            "recipients": recipients,
+        },
+    )
+    if request.method == "POST" and can_write:
+        try:
+            if action == "recipients" and recipients_form.is_valid():
+                services.case_recipients_set(
+                    actor=request.user, case=case, recipients=recipients_form.cleaned_data["recipients"]
+                )
+                messages.success(request, _("The receivers are saved."))
+                return redirect("case_messages", pk=case.pk)
+            if action == "new" and new_form.is_valid():
+                data = new_form.cleaned_data
+                draft = services.message_draft(
+                    actor=request.user,
+                    case=case,
+                    kind=data["kind"],
+                    subject=data["subject"],
+                    body=data["body"],
+                    recipients=data["recipients"],
+                )
+                services.message_send(actor=request.user, message=draft)
+                messages.success(request, _("The message is sent."))
+                return redirect("case_messages", pk=case.pk)
+            if action in ("handover", "closing"):
+                draft = (services.handover_draft_message if action == "handover" else services.closing_draft_message)(
+                    actor=request.user, case=case
+                )
+                return redirect("message_edit", pk=draft.pk)
+        except DomainError as err:
+            show_error(recipients_form if action == "recipients" else new_form, err)
+            if action in ("handover", "closing"):
+                messages.error(request, str(err.message))
+    return render(
+        request,
+        "handover/case_messages.html",
+        {
+            "case": case,
+            "items": selectors.case_messages(case),
+            "recipients": recipients,
+            "can_write": can_write,
+            "recipients_form": recipients_form,
+            "new_form": new_form,
+            "action": action,
+            "has_valid_consent": case.has_valid_consent(),
+            "can_close": request.user.has_perm("cases.close_case", case),
+        },
+    )
+
+
+@access.requires("handover.write_to_hemtjanst", on_object=True)
+def message_edit(request, pk):
+    """Check a drafted message (the start notice writes itself), then send it through the consent gate."""
+    message = selectors.message_detail(pk)
+    if message is None:
+        raise Http404
+    case = access.get_case_for(request, message.case_id, perm="handover.write_to_hemtjanst", what="message.edit")
+    if message.is_sent:
+        return redirect("message_detail", pk=message.pk)
+    recipients = selectors.case_recipients(case)
+    form = MessageForm(
+        request.POST or None,
+        case_recipients=recipients,
+        initial={
+            "subject": message.subject,
+            "body": message.body,
+            "recipients": [d.recipient for d in message.deliveries.all()],
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_update_draft(actor=request.user, message=message, **form.cleaned_data)
+            if request.POST.get("action") == "send":
+                services.message_send(actor=request.user, message=message)
+                messages.success(request, _("The message is sent."))
+                return redirect("case_messages", pk=case.pk)
+        except DomainError as err:
+            show_error(form, err)
+        else:
+            messages.success(request, _("The draft is saved."))
+            return redirect("message_edit", pk=message.pk)
+    return render(
+        request,
+        "handover/message_edit.html",
+        {
+            "case": case,
+            "message": message,
+            "form": form,
+            "has_valid_consent": case.has_valid_consent(),
+        },
+    )
+
+
+@access.requires("handover.write_to_hemtjanst", on_object=True)
+def handover_edit(request, pk):
+    """The structured final handover; its PDF goes with the handover message."""
+    case = access.get_case_for(request, pk, perm="handover.write_to_hemtjanst", what="handover.edit")
+    decision = case.decision
+    interventions = decision.interventions.select_related("intervention_type")
+    summary = HandoverSummary.objects.filter(case=case).prefetch_related("interventions").first()
+    initial = {}
+    if summary:
+        initial = {
+            name: getattr(summary, name)
+            for name in ("working_methods", "aids", "goals_outcome", "contacts", "watch_for")
+        }
+        initial.update({f"how_{row.intervention_id}": row.how_done_now for row in summary.interventions.all()})
+    else:
+        plan = getattr(case, "care_plan", None)
+        initial["watch_for"] = plan.watch_for if plan else ""
+    form = HandoverForm(request.POST or None, interventions=interventions, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("how_")}
+        try:
+            services.handover_save(actor=request.user, case=case, how_done_now=form.how_done_now(), **data)
+        except DomainError as err:
+            show_error(form, err)
+        else:
+            messages.success(request, _("The handover summary is saved. Check the PDF, then send it."))
+            return redirect("handover_edit", pk=case.pk)
+    return render(request, "handover/handover_edit.html", {"case": case, "form": form, "summary": summary})
+
+
+@access.requires("handover.view_case_messages", on_object=True)
+def handover_pdf(request, pk):
+    """The handover PDF: as sent when it has been sent, otherwise a preview of the summary as it stands."""
+    from .document import render_handover_pdf
+
+    case = access.get_case_for(request, pk, perm="handover.view_case_messages", what="handover.pdf")
+    summary = HandoverSummary.objects.filter(case=case).first()
+    if summary is None:
+        raise Http404
+    return _pdf_response(bytes(summary.pdf) if summary.pdf else render_handover_pdf(summary), case)
