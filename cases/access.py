@@ -290,7 +290,7 @@ rules.add_perm("handover.view_case_messages", team_of_case | case_officer_of_mun
 rules.add_perm("handover.write_to_hemtjanst", team_of_case & is_team_staff & case_is_running)
 rules.add_perm("handover.view_message", receives_message | reads_case_of_message)
 rules.add_perm("handover.acknowledge", receiver_of_delivery)
-rules.add_perm("handover.write_to_team", is_coordinator & receives_message)
+rules.add_perm("handover.write_to_team", is_coordinator & receives_message & case_is_running)
 
 
 def visible_messages(user, base: QuerySet | None = None) -> QuerySet:

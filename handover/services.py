@@ -234,8 +234,9 @@ def _is_receiver(user, delivery: Delivery) -> bool:
 
 @transaction.atomic
 def message_acknowledge(*, actor, delivery: Delivery, representative: str = "") -> Delivery:
-    """The receiver's receipt: one per receiving unit, by any of its people, once. Acknowledging a meeting
-    invitation with a representative records hemtjänst's confirmation of the day-6 meeting; the last receipt
+    """The receiver's receipt: one per receiving unit, by any of its people, once. Acknowledging the start
+    notice or the meeting invitation with a representative records hemtjänst's confirmation of the day-6
+    meeting (001: "Koordinatorn utser representant som ska delta"); the last receipt
     of the handover and the closing notice closes the case."""
     delivery = (
         Delivery.objects.select_for_update(of=("self",)).select_related("message", "recipient").get(pk=delivery.pk)
@@ -251,7 +252,7 @@ def message_acknowledge(*, actor, delivery: Delivery, representative: str = "") 
     delivery.acknowledged_at, delivery.acknowledged_by = timezone.now(), actor
     _save(delivery, actor, update_fields=["acknowledged_at", "acknowledged_by"])
     message = delivery.message
-    if message.kind == Message.Kind.MEETING_INVITATION and delivery.recipient_id:
+    if message.kind in (Message.Kind.START_NOTICE, Message.Kind.MEETING_INVITATION) and delivery.recipient_id:
         _confirm_meeting(actor, message.case_id, delivery.recipient, representative)
     if message.kind in (Message.Kind.FINAL_HANDOVER, Message.Kind.CLOSING_NOTICE):
         _close_when_confirmed(actor, message.case_id)
