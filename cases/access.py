@@ -312,3 +312,16 @@ def visible_messages(user, base: QuerySet | None = None) -> QuerySet:
     if user.role == Role.INTEGRATION:
         return qs.none()
     return qs.filter(case__in=visible_cases(user))
+
+
+def get_message_for(request, pk, *, what: str):
+    """A message the user may open (visible_messages and the rule), logged as a read of its client."""
+    from handover.selectors import message_detail
+
+    message = message_detail(pk)
+    if message is None or not visible_messages(request.user).filter(pk=pk).exists():
+        raise Http404
+    if not request.user.has_perm("handover.view_message", message):
+        raise Http404
+    log_reads(request, [(message.case.client_id, message.case_id)], what=what)
+    return message

@@ -96,16 +96,6 @@ class MessageListView(APIView):
         return Response(MessageSerializer(items, many=True).data)
 
 
-def _message(request, pk, what):
-    message = selectors.message_detail(pk)
-    if message is None or not access.visible_messages(request.user).filter(pk=pk).exists():
-        raise Http404
-    if not request.user.has_perm("handover.view_message", message):
-        raise Http404
-    access.log_reads(request, [(message.case.client_id, message.case_id)], what=what)
-    return message
-
-
 class MessageDetailView(APIView):
     rule = "handover.view_message"
     rule_on_object = True
@@ -114,7 +104,7 @@ class MessageDetailView(APIView):
     @extend_schema(responses=MessageDetailSerializer)
     def get(self, request, pk):
         """One message with its attachments (the handover PDF, base64)."""
-        message = _message(request, pk, "api.message.read")
+        message = access.get_message_for(request, pk, what="api.message.read")
         services.message_mark_read(user=request.user, message=message)
         return Response(MessageDetailSerializer(message).data)
 
@@ -127,7 +117,7 @@ class MessageAcknowledgeView(APIView):
     @extend_schema(request=AcknowledgeSerializer, responses=MessageSerializer)
     def post(self, request, pk):
         """Acknowledge the message for the caller's units. A second acknowledgement is a 409."""
-        message = _message(request, pk, "api.message.acknowledge")
+        message = access.get_message_for(request, pk, what="api.message.acknowledge")
         serializer = AcknowledgeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         mine = [d for d in message.deliveries.all() if request.user.has_perm("handover.acknowledge", d)]

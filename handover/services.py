@@ -447,37 +447,40 @@ def _attach_handover_pdf(case: Case, actor) -> None:
     summary.save(update_fields=["pdf", "pdf_created_at"])
 
 
+# The end of the routine (001): the working methods to hemtjänst, then the closing notice; both acknowledged.
+END_OF_SUPPORT_TEXTS = {
+    Message.Kind.FINAL_HANDOVER: (
+        gettext_lazy("Hemgångsteam: handover for %(name)s"),
+        gettext_lazy(
+            "The working methods developed with the client are in the attached handover summary. "
+            "Please acknowledge that you have received it."
+        ),
+    ),
+    Message.Kind.CLOSING_NOTICE: (
+        gettext_lazy("Hemgångsteam: closing of the support for %(name)s"),
+        gettext_lazy(
+            "The time-limited hemgång support ends today and hemtjänst takes over. Please acknowledge the closing."
+        ),
+    ),
+}
+
+
 @transaction.atomic
+def end_of_support_draft(*, actor, case: Case, kind: str) -> Message:
+    """The final handover message (its PDF is attached when sent) or the closing notice, drafted once."""
+    existing = Message.objects.filter(case=case, kind=kind, sent_at__isnull=True).first()
+    if existing:
+        return existing
+    subject, body = END_OF_SUPPORT_TEXTS[kind]
+    with override("sv"):
+        return message_draft(
+            actor=actor, case=case, kind=kind, subject=str(subject) % {"name": case.client.full_name}, body=str(body)
+        )
+
+
 def handover_draft_message(*, actor, case: Case) -> Message:
-    """The final handover message, with the summary's PDF attached when it is sent."""
-    existing = Message.objects.filter(case=case, kind=Message.Kind.FINAL_HANDOVER, sent_at__isnull=True).first()
-    if existing:
-        return existing
-    with override("sv"):
-        return message_draft(
-            actor=actor,
-            case=case,
-            kind=Message.Kind.FINAL_HANDOVER,
-            subject=_("Hemgångsteam: handover for %(name)s") % {"name": case.client.full_name},
-            body=_(
-                "The working methods developed with the client are in the attached handover summary. "
-                "Please acknowledge that you have received it."
-            ),
-        )
+    return end_of_support_draft(actor=actor, case=case, kind=Message.Kind.FINAL_HANDOVER)
 
 
-@transaction.atomic
 def closing_draft_message(*, actor, case: Case) -> Message:
-    existing = Message.objects.filter(case=case, kind=Message.Kind.CLOSING_NOTICE, sent_at__isnull=True).first()
-    if existing:
-        return existing
-    with override("sv"):
-        return message_draft(
-            actor=actor,
-            case=case,
-            kind=Message.Kind.CLOSING_NOTICE,
-            subject=_("Hemgångsteam: closing of the support for %(name)s") % {"name": case.client.full_name},
-            body=_(
-                "The time-limited hemgång support ends today and hemtjänst takes over. Please acknowledge the closing."
-            ),
-        )
+    return end_of_support_draft(actor=actor, case=case, kind=Message.Kind.CLOSING_NOTICE)

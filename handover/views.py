@@ -16,17 +16,6 @@ from .models import HandoverSummary, Message
 TEAM_KINDS = [Message.Kind.SUMMARY, Message.Kind.FREE]
 
 
-def _message_for(request, pk, *, what: str) -> Message:
-    """A message the user may open, logged as a read of its client; 404 otherwise."""
-    message = selectors.message_detail(pk)
-    if message is None or not access.visible_messages(request.user).filter(pk=pk).exists():
-        raise Http404
-    if not request.user.has_perm("handover.view_message", message):
-        raise Http404
-    access.log_reads(request, [(message.case.client_id, message.case_id)], what=what)
-    return message
-
-
 @access.requires("handover.view_inbox")
 def inbox(request):
     show = request.GET.get("show", "")
@@ -37,7 +26,7 @@ def inbox(request):
 
 @access.requires("handover.view_message", on_object=True)
 def message_detail(request, pk):
-    message = _message_for(request, pk, what="message.read")
+    message = access.get_message_for(request, pk, what="message.read")
     if message.sent_at:
         services.message_mark_read(user=request.user, message=message)
     mine = [d for d in message.deliveries.all() if request.user.has_perm("handover.acknowledge", d)]
@@ -70,7 +59,7 @@ def message_detail(request, pk):
 @access.requires("handover.write_to_team", on_object=True)
 def message_reply(request, pk):
     """Hemtjänst's summary back to the team, written from a message about the case."""
-    message = _message_for(request, pk, what="message.reply")
+    message = access.get_message_for(request, pk, what="message.reply")
     if not request.user.has_perm("handover.write_to_team", message):
         raise Http404
     form = ReplyForm(request.POST or None, initial={"subject": _("Summary from hemtjänst")})
@@ -88,7 +77,7 @@ def message_reply(request, pk):
 @access.requires("handover.view_message", on_object=True)
 def message_attachment(request, pk):
     """The handover PDF exactly as it was sent."""
-    message = _message_for(request, pk, what="message.attachment")
+    message = access.get_message_for(request, pk, what="message.attachment")
     summary = HandoverSummary.objects.filter(case_id=message.case_id, pdf__isnull=False).first()
     if message.kind != Message.Kind.FINAL_HANDOVER or message.sent_at is None or summary is None:
         raise Http404
