@@ -18,7 +18,7 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
 
 run: seed
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:8000

@@ -142,7 +142,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # Celery on Redis; without REDIS_URL tasks run eagerly in-process (a laptop without Redis).
 REDIS_URL = env_str("REDIS_URL")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -10,6 +10,7 @@ import random
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from stdnum import luhn
 
@@ -129,7 +130,8 @@ class Command(BaseCommand):
         if Municipality.objects.filter(code="9999").exists():
             self.stdout.write("Demo data already present.")
             return
-        with transaction.atomic():
+        # The demo's people have made-up addresses: the notices the routine e-mails stay in memory.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
             self._seed()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data created. Every demo login has the password {DEMO_PASSWORD!r}.")
