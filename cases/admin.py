@@ -1,5 +1,10 @@
-"""The admin is for the administrator's catalogues, teams and users (with history). Client data is not
-administered here: it is read and changed only through the case pages, which log every read."""
+"""The admin is for the administrator's catalogues, teams, users and the hemtjänst directory (with
+history). Client data is not administered here: it is read and changed only through the case pages, which
+log every read.
+
+An administrator works inside their own municipality and cannot change their own role, municipality or
+permissions: otherwise they could make themselves a case officer and read client data.
+"""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -9,13 +14,39 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import InterventionType, LegalBasis, Municipality, Team, User
 
 
+class MunicipalityScopedAdmin(SimpleHistoryAdmin):
+    """Rows and choices of the administrator's own municipality only (a superuser sees all)."""
+
+    municipality_field = "municipality"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(**{f"{self.municipality_field}_id": request.user.municipality_id})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            if db_field.name == "municipality":
+                kwargs["queryset"] = Municipality.objects.filter(pk=request.user.municipality_id)
+            elif db_field.name == "team":
+                kwargs["queryset"] = Team.objects.filter(municipality_id=request.user.municipality_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if not request.user.is_superuser and db_field.name == "members":
+            kwargs["queryset"] = User.objects.filter(municipality_id=request.user.municipality_id)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 @admin.register(Municipality)
-class MunicipalityAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "code", "consent_validity_days"]
+class MunicipalityAdmin(MunicipalityScopedAdmin):
+    municipality_field = "id"
+    list_display = ["name", "code", "consent_validity_days", "case_officers_work_weekends"]
 
 
 @admin.register(Team)
-class TeamAdmin(SimpleHistoryAdmin):
+class TeamAdmin(MunicipalityScopedAdmin):
     list_display = [
         "name",
         "municipality",
@@ -25,12 +56,13 @@ class TeamAdmin(SimpleHistoryAdmin):
         "day_ends_at",
         "capacity",
         "max_support_days",
+        "follow_up_day",
     ]
     list_filter = ["municipality"]
 
 
 @admin.register(InterventionType, LegalBasis)
-class CatalogueAdmin(SimpleHistoryAdmin):
+class CatalogueAdmin(MunicipalityScopedAdmin):
     list_display = ["name", "municipality", "active", "sort_order"]
     list_filter = ["municipality", "active"]
     list_editable = ["active", "sort_order"]
@@ -38,9 +70,9 @@ class CatalogueAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+class UserAdmin(MunicipalityScopedAdmin, BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "profession", "team", "municipality", "is_active"]
-    list_filter = ["municipality", "role", "team", "is_active"]
+    list_filter = ["role", "team", "is_active"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Hemgång"), {"fields": ("municipality", "role", "profession", "team", "shift")}),
@@ -52,3 +84,11 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
             {"fields": ("first_name", "last_name", "email", "municipality", "role", "profession", "team", "shift")},
         ),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions"]
+            if obj is not None and obj.pk == request.user.pk:
+                fields += ["role", "municipality", "team", "profession", "groups", "is_staff"]
+        return fields

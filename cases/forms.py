@@ -54,11 +54,21 @@ class ClientForm(forms.ModelForm):
             "night_service",
         ]
 
-    def __init__(self, *args, **kwargs):
+    ADDRESS_FIELDS = ("street_address", "postal_code", "city", "door_code")
+
+    def __init__(self, *args, hide_address: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             # The number identifies the client; it is not changed on the edit form.
             del self.fields["personal_number"]
+        if hide_address:
+            # Skyddade personuppgifter: the stored address is not shown; typing a new one replaces it.
+            for name in self.ADDRESS_FIELDS:
+                self.initial[name] = ""
+                self.fields[name].widget.attrs["placeholder"] = _("Protected – type to replace")
+
+    def changed_address(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.ADDRESS_FIELDS if self.cleaned_data.get(name)}
 
     def validate_unique(self):
         # Uniqueness per municipality is a rule of the service (with a message that helps).

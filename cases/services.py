@@ -456,7 +456,11 @@ def _guard(case: Case, to: str, actor, reason: str) -> None:
 @transaction.atomic
 def case_transition(*, case: Case, to: str, actor, reason: str = "") -> Case:
     """Move a case to state `to`: lock the row, check the table of allowed moves and the move's
-    preconditions, and save with who, when and why (kept in the case's history)."""
+    preconditions, and save with who, when and why (kept in the case's history).
+
+    What the routine ties to a move happens here too, in the same transaction, whoever moves the case:
+    at the start the visits are planned, the day-6 meeting booked and the start notice drafted; when the
+    case ends, the team's remaining visits and the meeting are cancelled."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if to not in ALLOWED_TRANSITIONS[case.state]:
         raise DomainError(
@@ -475,21 +479,24 @@ def case_transition(*, case: Case, to: str, actor, reason: str = "") -> Case:
     if to not in OPEN_STATES:
         case.ended_at = now
         fields.append("ended_at")
-    return _save(case, actor, update_fields=fields, reason=f"state:{to}")
+    _save(case, actor, update_fields=fields, reason=f"state:{to}")
+    from scheduling.services import end_of_support, start_of_support
 
-
-@transaction.atomic
-def case_start(*, actor, case: Case) -> Case:
-    """Verkställighet begins: the team receives the client (the same day they are ready for discharge).
-    In the same transaction the visits are planned and the day-6 follow-up meeting is booked."""
-    from scheduling.services import start_of_support
-
-    case = case_transition(case=case, to=CaseState.ACTIVE, actor=actor)
-    start_of_support(
-        case=Case.objects.select_related("decision", "team", "municipality", "client", "case_officer").get(pk=case.pk),
-        actor=actor,
-    )
+    if to == CaseState.ACTIVE:
+        start_of_support(
+            case=Case.objects.select_related("decision", "team", "municipality", "client", "case_officer").get(
+                pk=case.pk
+            ),
+            actor=actor,
+        )
+    elif to not in OPEN_STATES:
+        end_of_support(case=case, actor=actor, reason=reason or CaseState(to).label)
     return case
+
+
+def case_start(*, actor, case: Case) -> Case:
+    """Verkställighet begins: the team receives the client (the same day they are ready for discharge)."""
+    return case_transition(case=case, to=CaseState.ACTIVE, actor=actor)
 
 
 def case_decline(*, actor, case: Case, reason: str) -> Case:

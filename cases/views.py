@@ -127,13 +127,16 @@ def client_edit(request, pk):
         request, pk, perm="cases.change_client", what="client.edit", queryset=selectors.client_detail_queryset()
     )
     data = request.POST if request.method == "POST" else None
-    form = ClientForm(data, instance=client, prefix="client")
+    hide_address = not request.user.has_perm("cases.view_address", client)
+    form = ClientForm(data, instance=client, prefix="client", hide_address=hide_address)
     initial = [
         {name: getattr(r, name) for name in services.RELATIVE_FIELDS} | {"id": r.pk} for r in client.relatives.all()
     ]
     relatives = RelativeFormSet(data, prefix="relatives", initial=initial)
     if data is not None and form.is_valid() and relatives.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k in services.CLIENT_FIELDS}
+        if hide_address:
+            fields = {k: v for k, v in fields.items() if k not in ClientForm.ADDRESS_FIELDS} | form.changed_address()
         # The form already wrote the cleaned values onto the instance; the service compares with the
         # stored row, which it reads again under a lock.
         services.client_update(actor=request.user, client=client, relatives=_relatives_from(relatives), **fields)
@@ -172,6 +175,7 @@ def case_detail(request, pk):
         "valid_consent": case.valid_consent_on(today),
         "timeline": selectors.case_timeline(case),
         "show_address": request.user.has_perm("cases.view_address", case),
+        "can_record_consent": request.user.has_perm("cases.record_consent", case),
         "measures": measures.case_measures_summary(case),
         "work": work_summary(case),
         "transitions": [

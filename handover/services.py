@@ -193,6 +193,13 @@ def message_send(*, actor, message: Message) -> Message:
 
 
 @transaction.atomic
+def message_draft_and_send(*, actor, case: Case, kind: str, subject: str, body: str, recipients) -> Message:
+    """Write and send in one go: if the send is refused (no consent), no draft is left behind."""
+    draft = message_draft(actor=actor, case=case, kind=kind, subject=subject, body=body, recipients=recipients)
+    return message_send(actor=actor, message=draft)
+
+
+@transaction.atomic
 def message_send_to_team(*, actor, reply_to: Message, subject: str, body: str) -> Message:
     """Hemtjänst writes to the team about the case (its daily summary, night staff included), on behalf
     of the receiver it belongs to; the same consent gate applies both ways."""

@@ -1,6 +1,7 @@
 """The inbox, messages with receipts, the case's messages and the final handover."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -65,12 +66,12 @@ def message_reply(request, pk):
     form = ReplyForm(request.POST or None, initial={"subject": _("Summary from hemtjänst")})
     if request.method == "POST" and form.is_valid():
         try:
-            sent = services.message_send_to_team(actor=request.user, reply_to=message, **form.cleaned_data)
+            services.message_send_to_team(actor=request.user, reply_to=message, **form.cleaned_data)
         except DomainError as err:
             show_error(form, err)
         else:
             messages.success(request, _("The summary is sent to the team."))
-            return redirect("message_detail", pk=sent.pk)
+            return redirect("message_detail", pk=message.pk)
     return render(request, "handover/message_reply.html", {"message": message, "form": form})
 
 
@@ -124,22 +125,12 @@ def case_messages(request, pk):
                 messages.success(request, _("The receivers are saved."))
                 return redirect("case_messages", pk=case.pk)
             if action == "new" and new_form.is_valid():
-                data = new_form.cleaned_data
-                draft = services.message_draft(
-                    actor=request.user,
-                    case=case,
-                    kind=data["kind"],
-                    subject=data["subject"],
-                    body=data["body"],
-                    recipients=data["recipients"],
-                )
-                services.message_send(actor=request.user, message=draft)
+                services.message_draft_and_send(actor=request.user, case=case, **new_form.cleaned_data)
                 messages.success(request, _("The message is sent."))
                 return redirect("case_messages", pk=case.pk)
             if action in ("handover", "closing"):
-                draft = (services.handover_draft_message if action == "handover" else services.closing_draft_message)(
-                    actor=request.user, case=case
-                )
+                kind = Message.Kind.FINAL_HANDOVER if action == "handover" else Message.Kind.CLOSING_NOTICE
+                draft = services.end_of_support_draft(actor=request.user, case=case, kind=kind)
                 return redirect("message_edit", pk=draft.pk)
         except DomainError as err:
             show_error(recipients_form if action == "recipients" else new_form, err)
@@ -183,11 +174,12 @@ def message_edit(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.message_update_draft(actor=request.user, message=message, **form.cleaned_data)
-            if request.POST.get("action") == "send":
-                services.message_send(actor=request.user, message=message)
-                messages.success(request, _("The message is sent."))
-                return redirect("case_messages", pk=case.pk)
+            with transaction.atomic():
+                services.message_update_draft(actor=request.user, message=message, **form.cleaned_data)
+                if request.POST.get("action") == "send":
+                    services.message_send(actor=request.user, message=message)
+                    messages.success(request, _("The message is sent."))
+                    return redirect("case_messages", pk=case.pk)
         except DomainError as err:
             show_error(form, err)
         else:

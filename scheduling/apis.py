@@ -28,7 +28,7 @@ class VisitInterventionSerializer(serializers.ModelSerializer):
 class VisitSerializer(serializers.ModelSerializer):
     case = serializers.IntegerField(source="case_id")
     client_name = serializers.CharField(source="case.client.full_name")
-    address = serializers.CharField(source="case.client.address_display")
+    address = serializers.SerializerMethodField()
     watch_for = serializers.SerializerMethodField()
     assigned_to = serializers.CharField(source="assigned_to.username", allow_null=True, default=None)
     interventions = VisitInterventionSerializer(source="visit_interventions", many=True)
@@ -52,6 +52,11 @@ class VisitSerializer(serializers.ModelSerializer):
             "client_condition",
             "experienced_safety",
         ]
+
+    def get_address(self, visit) -> str:
+        """Skyddade personuppgifter: the address only to those who visit (cases.view_address)."""
+        user = self.context["request"].user
+        return visit.case.client.address_display if user.has_perm("cases.view_address", visit.case) else ""
 
     def get_watch_for(self, visit) -> str:
         plan = getattr(visit.case, "care_plan", None)
@@ -124,7 +129,7 @@ class DayBoardView(APIView):
             request.user, team_id=request.user.team_id, day=day, staff_id=request.user.pk if mine else None
         )
         access.log_reads(request, [(v.case.client_id, v.case_id) for v in visits], what="api.board.day")
-        return Response(VisitSerializer(visits, many=True).data)
+        return Response(VisitSerializer(visits, many=True, context={"request": request}).data)
 
 
 class CaseVisitsView(APIView):
@@ -135,7 +140,7 @@ class CaseVisitsView(APIView):
     @extend_schema(responses=VisitSerializer(many=True))
     def get(self, request, pk):
         case = access.get_case_for(request, pk, what="api.visits.list")
-        return Response(VisitSerializer(selectors.case_visits(case), many=True).data)
+        return Response(VisitSerializer(selectors.case_visits(case), many=True, context={"request": request}).data)
 
 
 class VisitLogView(APIView):
@@ -155,7 +160,7 @@ class VisitLogView(APIView):
         data = dict(serializer.validated_data)
         data["outcomes"] = {row["id"]: row["outcome"] for row in data.pop("outcomes")}
         services.visit_log(actor=request.user, visit=visit, **data)
-        return Response(VisitSerializer(selectors.visit_for_log(pk)).data)
+        return Response(VisitSerializer(selectors.visit_for_log(pk), context={"request": request}).data)
 
 
 class MeetingView(APIView):

@@ -29,7 +29,12 @@ def day_board(user, *, team_id: int, day: dt.date, days: int = 2, staff_id: int 
     end = start + dt.timedelta(days=days)
     qs = (
         _visit_queryset()
-        .filter(case__in=visible_cases(user), team_id=team_id, planned_start__gte=start, planned_start__lt=end)
+        .filter(
+            case__in=visible_cases(user).filter(state__in=["active", "handed_over"]),
+            team_id=team_id,
+            planned_start__gte=start,
+            planned_start__lt=end,
+        )
         .exclude(status=Visit.Status.CANCELLED)
     )
     if staff_id:

@@ -126,7 +126,10 @@ def visits_plan(*, case: Case, actor, from_day: dt.date | None = None) -> list[V
                     start = _quietest_quarter(
                         busy,
                         _round_down_quarter(_aware(day, slot_start) + window * k / count),
-                        _aware(day, slot_start) + window * (k + 1) / count,
+                        min(
+                            _aware(day, slot_start) + window * (k + 1) / count,
+                            _aware(day, team.day_ends_at) - dt.timedelta(minutes=minutes - 1),
+                        ),
                     )
                     busy[start] += 1
                     visit = Visit(case=case, team=team, planned_start=start, planned_minutes=minutes)
@@ -206,6 +209,13 @@ def visit_move(*, actor, visit: Visit, planned_start: dt.datetime, minutes: int 
     _check_visit_time(visit.case, planned_start, minutes)
     visit.planned_start, visit.planned_minutes = planned_start, minutes
     return _save(visit, actor, update_fields=["planned_start", "planned_minutes"])
+
+
+@transaction.atomic
+def visit_update(*, actor, visit: Visit, planned_start: dt.datetime, minutes: int, assigned_to: User | None) -> Visit:
+    """Move and (re)assign a planned visit in one change."""
+    visit_move(actor=actor, visit=visit, planned_start=planned_start, minutes=minutes)
+    return visit_assign(actor=actor, visit=visit, assigned_to=assigned_to)
 
 
 @transaction.atomic
@@ -491,6 +501,21 @@ def meeting_record_outcome(
     )
     meeting.outcome_note, meeting.outcome_recorded_by, meeting.outcome_recorded_at = note, actor, timezone.now()
     return _save(meeting, actor)
+
+
+def end_of_support(*, case: Case, actor, reason: str) -> None:
+    """The case has ended (closed, readmitted, withdrawn): the team's planned visits from now on and a
+    booked follow-up meeting are cancelled, so that no board shows a visit nobody should make."""
+    now = timezone.now()
+    for visit in Visit.objects.filter(case=case, status=Visit.Status.PLANNED, planned_start__gte=now):
+        visit.status, visit.cancel_reason = Visit.Status.CANCELLED, str(reason)[:300]
+        _save(visit, actor, update_fields=["status", "cancel_reason"])
+    meeting = FollowUpMeeting.objects.filter(
+        case=case, status=FollowUpMeeting.Status.BOOKED, starts_at__gte=now
+    ).first()
+    if meeting is not None:
+        meeting.status = FollowUpMeeting.Status.CANCELLED
+        _save(meeting, actor, update_fields=["status"], reason=str(reason))
 
 
 def start_of_support(*, case: Case, actor) -> None:

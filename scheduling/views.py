@@ -139,10 +139,13 @@ def visit_edit(request, pk):
             return redirect("case_visits", pk=visit.case_id)
         if request.method == "POST" and not is_cancel and form.is_valid():
             data = form.cleaned_data
-            services.visit_move(
-                actor=request.user, visit=visit, planned_start=data["planned_start"], minutes=data["minutes"]
+            services.visit_update(
+                actor=request.user,
+                visit=visit,
+                planned_start=data["planned_start"],
+                minutes=data["minutes"],
+                assigned_to=data["assigned_to"],
             )
-            services.visit_assign(actor=request.user, visit=visit, assigned_to=data["assigned_to"])
             messages.success(request, _("The visit is saved."))
             return redirect("case_visits", pk=visit.case_id)
     except DomainError as err:

@@ -27,7 +27,7 @@ def test_a_task_travels_through_redis_to_a_worker(redis_url, settings):
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             notify_over_capacity.delay(case.pk, team.pk)
-            deadline = time.monotonic() + 20
+            deadline = time.monotonic() + 40
             while not mail.outbox and time.monotonic() < deadline:
                 time.sleep(0.1)
     finally:

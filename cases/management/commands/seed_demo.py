@@ -174,8 +174,8 @@ class Command(BaseCommand):
         admins = Group.objects.create(name="Administratörer")
         admins.permissions.set(
             Permission.objects.filter(
-                content_type__app_label="cases",
-                content_type__model__in=["interventiontype", "legalbasis", "team", "user", "municipality"],
+                content_type__app_label__in=["cases", "handover"],
+                content_type__model__in=["interventiontype", "legalbasis", "team", "user", "municipality", "recipient"],
             )
         )
         users = {}
