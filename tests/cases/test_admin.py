@@ -59,3 +59,18 @@ def test_no_client_data_in_the_admin(world, login):
         "accesslog",
         "relative",
     }
+
+
+def test_an_administrator_cannot_make_themselves_a_case_officer(world, login):
+    group = Group.objects.create(name="Admins")
+    group.permissions.set(Permission.objects.filter(content_type__model__in=["user", "team"]))
+    world.admin.groups.add(group)
+    http = login(world.admin)
+    url = reverse("admin:cases_user_change", args=[world.admin.pk])
+    page = http.get(url).content.decode()
+    assert 'name="role"' not in page  # read-only on one's own account
+    http.post(url, {"username": "admin", "role": "case_officer", "municipality": world.town.pk})
+    world.admin.refresh_from_db()
+    assert world.admin.role == "administrator"
+    listing = http.get(reverse("admin:cases_user_changelist")).content.decode()
+    assert "outsider" not in listing  # another municipality's user

@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from cases import services
 from cases.models import AccessLog
+from handover.models import Message
+from scheduling.models import FollowUpMeeting, Visit
 
 from .. import factories as f
 
@@ -406,3 +408,40 @@ def test_a_new_referral_for_a_known_client(world, login, referred):
         },
     )
     assert response.status_code == 302
+
+
+def test_the_client_edit_form_does_not_show_a_protected_address(world, login):
+    client = f.client(world.officer, protected_identity=True, street_address="Hemliga vägen 7", door_code="1234")
+    http = login(world.officer)
+    url = reverse("client_edit", args=[client.pk])
+    page = http.get(url).content.decode()
+    assert "Hemliga vägen 7" not in page and "1234" not in page
+    base = {
+        "client-first_name": "Greta",
+        "client-last_name": "Testberg",
+        "client-protected_identity": "on",
+        "relatives-TOTAL_FORMS": "0",
+        "relatives-INITIAL_FORMS": "0",
+        "relatives-MIN_NUM_FORMS": "0",
+        "relatives-MAX_NUM_FORMS": "10",
+    }
+    http.post(url, base)
+    client.refresh_from_db()
+    assert client.street_address == "Hemliga vägen 7"  # left empty: kept
+    http.post(url, base | {"client-street_address": "Nya vägen 1"})
+    client.refresh_from_db()
+    assert client.street_address == "Nya vägen 1"  # typed: replaced
+
+
+def test_starting_from_the_transition_page_plans_books_and_drafts(world, login, decided):
+    response = login(world.staff).post(reverse("case_transition", args=[decided.pk, "active"]), {"reason": ""})
+    assert response.status_code == 302
+    assert Visit.objects.filter(case=decided).exists()
+    assert FollowUpMeeting.objects.filter(case=decided).exists()
+    assert Message.objects.filter(case=decided, kind="start_notice").exists()
+
+
+def test_the_case_officer_sees_the_withdraw_link(world, login, referred):
+    consent = f.consent(world.officer, referred)
+    page = login(world.officer).get(reverse("case_detail", args=[referred.pk])).content.decode()
+    assert reverse("consent_withdraw", args=[referred.pk, consent.pk]) in page

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from cases import services as case_services
 from cases.models import AccessLog
 from handover import services
 from handover.models import Message
@@ -211,3 +212,25 @@ def test_the_api_keeps_other_units_out_and_refuses_unknown_fields(world, start_c
         reverse("api-message-acknowledge", args=[message.pk]), {"ok": True}, format="json"
     )
     assert response.status_code == 400 and "ok" in response.json()
+
+
+def test_the_coordinators_reply_ends_on_a_page_they_may_see(world, login, start_case):
+    case = start_case(MONDAY)
+    for message in Message.objects.filter(case=case, sent_at__isnull=True):
+        from handover import services
+
+        services.message_send(actor=world.staff, message=message)
+    start = Message.objects.get(case=case, kind="start_notice")
+    response = login(world.coordinator).post(
+        reverse("message_reply", args=[start.pk]), {"subject": "", "body": "Lugn natt."}, follow=True
+    )
+    assert response.status_code == 200
+
+
+def test_a_refused_send_leaves_no_draft_behind(world, login, start_case):
+    case = start_case(MONDAY)
+    case_services.consent_withdraw(actor=world.officer, consent=case.consents.get(), reported_by="USK", reason="Nej")
+    before = Message.objects.filter(case=case).count()
+    data = {"action": "new", "kind": "free", "subject": "Hej", "body": "Text", "recipients": [world.group.pk]}
+    login(world.staff).post(reverse("case_messages", args=[case.pk]), data)
+    assert Message.objects.filter(case=case).count() == before

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from cases.models import AccessLog
+from cases.models import AccessLog, Client
 from scheduling import services
 from scheduling.models import JournalDraft, JournalEntry
 
@@ -294,3 +294,14 @@ def test_a_team_at_capacity_needs_a_reason_and_the_manager_is_told(
     assert case.capacity_override_reason == "Ingen annan kan ta emot i dag"
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["chef@example.org"]
     assert case.client.last_name not in mailoutbox[0].body
+
+
+def test_the_visits_api_hides_a_protected_address_from_the_case_officer(world, start_case):
+    case = start_case(MONDAY)
+    Client.objects.filter(pk=case.client_id).update(protected_identity=True)
+    api = APIClient()
+    api.force_authenticate(world.officer2)
+    visits = api.get(reverse("api-case-visits", args=[case.pk])).json()
+    assert visits and all(v["address"] == "" for v in visits)
+    api.force_authenticate(world.staff)
+    assert "Provgatan 1" in api.get(reverse("api-case-visits", args=[case.pk])).json()[0]["address"]

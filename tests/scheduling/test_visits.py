@@ -2,13 +2,14 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
 from cases import services as case_services
 from cases.services import InterventionLine
 from hemgang.errors import DomainError
 from scheduling import services
-from scheduling.models import JournalEntry, Visit
+from scheduling.models import FollowUpMeeting, JournalEntry, Visit
 
 MONDAY = dt.date(2026, 11, 23)
 
@@ -202,3 +203,21 @@ def test_a_visit_is_logged_only_once(world, start_case, on_monday):
     services.visit_log(actor=world.staff, visit=visit, performed=False, not_done_reason="Ej hemma")
     with pytest.raises(DomainError):
         services.visit_log(actor=world.staff, visit=visit, performed=False, not_done_reason="Igen")
+
+
+def test_an_ended_case_leaves_no_visits_or_meeting_behind(world, login, start_case, on_monday):
+    case = start_case(MONDAY)
+    case_services.case_readmit(actor=world.staff, case=case, reason="Inlagd igen")
+    assert not Visit.objects.filter(case=case, status="planned", planned_start__gte=timezone.now()).exists()
+    assert FollowUpMeeting.objects.get(case=case).status == "cancelled"
+    assert case.client.full_name not in login(world.staff).get(reverse("day_board")).content.decode()
+
+
+def test_planned_visits_end_within_the_teams_hours(world, start_case):
+    team = world.other_team
+    team.working_days, team.day_starts_at, team.day_ends_at, team.capacity = "weekdays", dt.time(8), dt.time(16), 20
+    team.save()
+    for _ in range(6):
+        start_case(MONDAY, team=team, lines=[InterventionLine(world.types[1].pk, 2, "day", 60, "day")])
+    for visit in Visit.objects.filter(team=team):
+        assert timezone.localtime(visit.planned_end).time() <= dt.time(16), visit
