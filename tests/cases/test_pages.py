@@ -445,3 +445,23 @@ def test_the_case_officer_sees_the_withdraw_link(world, login, referred):
     consent = f.consent(world.officer, referred)
     page = login(world.officer).get(reverse("case_detail", args=[referred.pk])).content.decode()
     assert reverse("consent_withdraw", args=[referred.pk, consent.pk]) in page
+
+
+def test_the_client_page_query_count_does_not_grow(world, login, referred):
+    """session, user, the client, relatives, cases with team, access log."""
+    http = login(world.officer)
+    url = reverse("client_detail", args=[referred.client.pk])
+    small = _queries(http, url)
+    services.case_decline(actor=world.officer, case=referred, reason="Grön")
+    for _ in range(3):
+        again = f.referred_case(world.officer, referred.client)
+        services.case_decline(actor=world.officer, case=again, reason="Grön")
+    services.client_update(
+        actor=world.officer,
+        client=referred.client,
+        relatives=[
+            {"name": f"Anhörig {i}", "relation": "", "phone": "", "email": "", "is_primary_contact": False}
+            for i in range(3)
+        ],
+    )
+    assert _queries(http, url) == small

@@ -234,3 +234,21 @@ def test_a_refused_send_leaves_no_draft_behind(world, login, start_case):
     data = {"action": "new", "kind": "free", "subject": "Hej", "body": "Text", "recipients": [world.group.pk]}
     login(world.staff).post(reverse("case_messages", args=[case.pk]), data)
     assert Message.objects.filter(case=case).count() == before
+
+
+def test_the_case_messages_page_query_count_does_not_grow(world, login, start_case):
+    """session, user, case, receivers, messages, their deliveries, the summary's journal entries, menu."""
+    case = start_case(MONDAY)
+    _send_drafts(world, case)
+    http = login(world.staff)
+    small = _queries(http, reverse("case_messages", args=[case.pk]))
+    for i in range(5):
+        services.message_draft_and_send(
+            actor=world.staff,
+            case=case,
+            kind="summary",
+            subject=f"S{i}",
+            body="Bra.",
+            recipients=[world.group, world.coordination],
+        )
+    assert _queries(http, reverse("case_messages", args=[case.pk])) == small

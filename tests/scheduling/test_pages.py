@@ -305,3 +305,21 @@ def test_the_visits_api_hides_a_protected_address_from_the_case_officer(world, s
     assert visits and all(v["address"] == "" for v in visits)
     api.force_authenticate(world.staff)
     assert "Provgatan 1" in api.get(reverse("api-case-visits", args=[case.pk])).json()[0]["address"]
+
+
+def test_the_visits_and_meeting_pages_query_counts_do_not_grow(world, login, start_case):
+    """Visits: session, user, case, visits with client/plan/staff, their interventions, access log, menu.
+    Meeting: the meeting with its chair, the participants; the same with more relatives and visits."""
+    case = start_case(MONDAY, days=3)
+    http = login(world.staff)
+    visits_small = _queries(http, reverse("case_visits", args=[case.pk]))
+    meeting_small = _queries(http, reverse("meeting", args=[case.pk]))
+    bigger = start_case(MONDAY, days=14)
+    from cases.models import Relative
+
+    for i in range(4):
+        Relative.objects.create(client=bigger.client, name=f"Anhörig {i}")
+    bigger.follow_up_meeting.delete()
+    services.meeting_book(case=bigger, actor=world.staff)
+    assert _queries(http, reverse("case_visits", args=[bigger.pk])) == visits_small
+    assert _queries(http, reverse("meeting", args=[bigger.pk])) == meeting_small
