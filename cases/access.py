@@ -240,12 +240,6 @@ def public(view):
     return view
 
 
-def check(user, perm: str, obj=None) -> None:
-    """Refuse with a 404 (not a 403): an outsider must not learn that the object exists."""
-    if not user.has_perm(perm, obj):
-        raise Http404
-
-
 class RulePermission(BasePermission):
     """DRF: the view's `rule` must hold; an object rule (`rule_on_object`) is checked by get_case_for."""
 

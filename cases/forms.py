@@ -148,6 +148,15 @@ class ConsentWithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+def capacity_reason_field() -> forms.CharField:
+    """Asked only when the chosen team is at its capacity (the service says so)."""
+    return forms.CharField(
+        label=_("Reason to assign the team although it is full"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+
 class DecisionForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
     legal_basis = forms.ModelChoiceField(label=_("Legal basis"), queryset=LegalBasis.objects.none())
@@ -157,11 +166,7 @@ class DecisionForm(forms.Form):
     end_date = forms.DateField(label=_("End date"), widget=DATE)
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 2}))
     goals = forms.CharField(label=_("Goals"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    capacity_override_reason = forms.CharField(
-        label=_("Reason to assign the team although it is full"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-    )
+    capacity_override_reason = capacity_reason_field()
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,11 +197,7 @@ InterventionFormSet = formset_factory(
 
 class TeamForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
-    capacity_override_reason = forms.CharField(
-        label=_("Reason to assign the team although it is full"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-    )
+    capacity_override_reason = capacity_reason_field()
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)

@@ -38,11 +38,6 @@ class IdentityNumber:
     kind: str
     birth_date: dt.date
 
-    @property
-    def formatted(self) -> str:
-        """The 12-digit form with a hyphen, as written on Swedish forms: 19400101-1234."""
-        return f"{self.number[:8]}-{self.number[8:]}"
-
 
 def parse_identity_number(raw: str, *, today: dt.date | None = None) -> IdentityNumber:
     """Validate and normalise a personnummer or samordningsnummer, or raise InvalidIdentityNumber."""
@@ -93,4 +88,5 @@ def _year_for(year2: int, month: int, day: int, today: dt.date, *, hundred_or_ol
 
 
 def format_identity_number(number: str) -> str:
+    """The 12-digit form with a hyphen, as written on Swedish forms: 19400101-1234."""
     return f"{number[:8]}-{number[8:]}" if len(number) == 12 else number

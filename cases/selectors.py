@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Case as SqlCase
-from django.db.models import IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from .access import visible_cases, visible_clients
 from .identity import InvalidIdentityNumber, parse_identity_number
-from .models import OPEN_STATES, Case, CaseState, Client, Consent, Decision, Intervention, Referral, Relative
+from .models import OPEN_STATES, Case, CaseState, Client, Consent, Decision, Intervention, Referral, Relative, Team
 
 # Lists read in the order of the routine: active first, then decided, handed over, referred, ended.
 _WORKFLOW_ORDER = SqlCase(
@@ -159,10 +159,6 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
 
 def team_loads(municipality) -> list:
     """Each team with its clients at once, for the case officer choosing a team (one query)."""
-    from django.db.models import Count
-
-    from .models import Team
-
     return list(
         Team.objects.filter(municipality=municipality)
         .annotate(load=Count("cases", filter=Q(cases__state__in=[CaseState.DECIDED, CaseState.ACTIVE])))

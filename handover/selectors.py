@@ -1,6 +1,6 @@
 """The queries of the inbox and the case's messages, chosen once."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from cases.access import visible_messages
 from cases.models import Role
@@ -39,8 +39,6 @@ def _my_deliveries(user):
 
 def inbox_counts(user) -> dict:
     """The menu's counts: unacknowledged and unread messages to the user (one query)."""
-    from django.db.models import Count
-
     mine = _my_deliveries(user).filter(message__sent_at__isnull=False)
     mine = mine.filter(message__in=visible_messages(user))
     read = MessageRead.objects.filter(message=OuterRef("message"), user=user)

@@ -112,7 +112,7 @@ def case_messages(request, pk):
         initial={
             "kind": Message.Kind.SUMMARY,
             "subject": _("Hemgångsteam: summary for %(name)s") % {"name": case.client.full_name},
-            "body": services.summary_prefill(case),
+            "body": services.summary_prefill(case) if can_write else "",
             "recipients": recipients,
         },
     )

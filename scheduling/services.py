@@ -270,7 +270,20 @@ def visit_log(
     visit.actual_start, visit.actual_end, visit.not_done_reason = actual_start, actual_end, not_done_reason
     visit.client_condition, visit.experienced_safety = client_condition, experienced_safety
     visit.logged_by, visit.logged_at = actor, timezone.now()
-    _save(visit, actor)
+    _save(
+        visit,
+        actor,
+        update_fields=[
+            "status",
+            "actual_start",
+            "actual_end",
+            "not_done_reason",
+            "client_condition",
+            "experienced_safety",
+            "logged_by",
+            "logged_at",
+        ],
+    )
     valid = {c.value for c in VisitIntervention.Outcome}
     for row in visit.visit_interventions.all():
         outcome = (outcomes or {}).get(row.pk, VisitIntervention.Outcome.NOT_DONE if not performed else "")
