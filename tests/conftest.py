@@ -156,3 +156,33 @@ def redis_url():
             pytest.fail("Redis is not answering, and CI=true requires it")
         pytest.skip("no Redis answers on this machine")
     return os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _drop_broker_pools(app) -> None:
+    """Celery builds its connection pool (and the producer pool on it) from `broker_url` the first time
+    anything publishes, and keeps it: an eager task takes a producer from it too, for its serializer. A
+    changed `broker_url` alone would go on publishing to the broker of that first use (memory:// when
+    REDIS_URL is unset), so the pools are dropped whenever the broker changes."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def celery_on_redis(redis_url):
+    """The app's Celery publishing to the real Redis on a queue of its own (nothing else consumes it),
+    tasks not eager; the app's broker configuration is put back afterwards."""
+    import uuid
+
+    from hemgang.celery import app
+
+    keys = ("broker_url", "task_always_eager", "task_default_queue")
+    saved = {key: app.conf[key] for key in keys}
+    _drop_broker_pools(app)
+    app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=f"test-{uuid.uuid4().hex}")
+    try:
+        yield app
+    finally:
+        app.conf.update(saved)
+        _drop_broker_pools(app)

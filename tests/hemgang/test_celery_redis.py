@@ -1,36 +1,28 @@
 """A task goes through the real Redis broker to a real Celery worker and sends real (locmem) e-mail."""
 
 import time
-import uuid
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
 from cases.tasks import notify_over_capacity
-from hemgang.celery import app
 
 from .. import factories as f
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_task_travels_through_redis_to_a_worker(redis_url, settings):
+def test_a_task_travels_through_redis_to_a_worker(celery_on_redis):
     town = f.MunicipalityFactory()
     team = f.TeamFactory(municipality=town)
     f.UserFactory(municipality=town, role="unit_manager", team=team, email="chef@example.org")
     officer = f.UserFactory(municipality=town, role="case_officer")
     case = f.referred_case(officer)
 
-    queue = f"test-{uuid.uuid4().hex}"  # our own queue: nothing else on this Redis consumes it
-    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")}
-    app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            notify_over_capacity.delay(case.pk, team.pk)
-            deadline = time.monotonic() + 40
-            while not mail.outbox and time.monotonic() < deadline:
-                time.sleep(0.1)
-    finally:
-        app.conf.update(saved)
+    with start_worker(celery_on_redis, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        notify_over_capacity.delay(case.pk, team.pk)
+        deadline = time.monotonic() + 40
+        while not mail.outbox and time.monotonic() < deadline:
+            time.sleep(0.1)
     assert [m.to for m in mail.outbox] == [["chef@example.org"]]
     assert case.reference in mail.outbox[0].body
