@@ -163,9 +163,7 @@ def _drop_broker_pools(app) -> None:
     anything publishes, and keeps it: an eager task takes a producer from it too, for its serializer. A
     changed `broker_url` alone would go on publishing to the broker of that first use (memory:// when
     REDIS_URL is unset), so the pools are dropped whenever the broker changes."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    app._pool = None  # kombu keeps one pool per broker URL; the next publish takes the one of the new URL
     app.amqp._producer_pool = None
 
 
