@@ -321,7 +321,8 @@ def _json_rows(model, *, order_by: tuple[str, ...] = ()) -> ArraySubquery:
     shape = {f.attname: f.attname for f in model._meta.concrete_fields} | {
         "recorded_by_first_name": "recorded_by__first_name",
         "recorded_by_last_name": "recorded_by__last_name",
-        "recorded_by_username": "recorded_by__username",
+        "recorded_by_email": "recorded_by__email",
+        "recorded_by_role": "recorded_by__role",
     }
     rows = model.objects.filter(case_id=OuterRef("pk")).order_by(*order_by).values(json=JSONObject(**shape))
     return ArraySubquery(rows)
@@ -340,7 +341,8 @@ def _instances(model, case: Case, rows: list[dict] | None) -> list:
             pk=obj.recorded_by_id,
             first_name=row["recorded_by_first_name"],
             last_name=row["recorded_by_last_name"],
-            username=row["recorded_by_username"],
+            email=row["recorded_by_email"],
+            role=row["recorded_by_role"],
         )
         instances.append(obj)
     return instances

@@ -3,9 +3,10 @@
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+
+from hemgang.links import absolute_url
 
 from .models import Case, Role, Team, User
 from .services import team_load
@@ -34,6 +35,6 @@ def notify_over_capacity(case_id: int, team_id: int) -> int:
             "team": team.name,
             "load": team_load(team),
             "capacity": team.capacity,
-            "path": reverse("case_detail", args=[case.pk]),
+            "path": absolute_url("case_detail", case.pk),
         }
     return send_mail(subject, body, None, recipients)

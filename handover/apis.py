@@ -18,7 +18,7 @@ from .models import Delivery, HandoverSummary, Message
 
 class DeliverySerializer(serializers.ModelSerializer):
     receiver = serializers.CharField(source="receiver_name")
-    acknowledged_by = serializers.CharField(source="acknowledged_by.username", allow_null=True, default=None)
+    acknowledged_by = serializers.CharField(source="acknowledged_by.display_name", allow_null=True, default=None)
 
     class Meta:
         model = Delivery

@@ -3,9 +3,10 @@
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+
+from hemgang.links import absolute_url
 
 from cases.models import Role, User
 
@@ -30,6 +31,6 @@ def notify_new_message(message_id: int) -> int:
             "reference": message.case.reference,
         }
         body = _("A message waits for you in Hemgång. Read and acknowledge it there: %(path)s") % {
-            "path": reverse("message_detail", args=[message.pk])
+            "path": absolute_url("message_detail", message.pk)
         }
     return send_mass_mail([(subject, body, None, [email]) for email in emails])

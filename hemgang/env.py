@@ -38,6 +38,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def env_url(name: str, default: str) -> str:
+    """An http(s) address without a trailing slash, e.g. SITE_URL=https://hemgang.kommun.se."""
+    raw = os.environ.get(name)
+    value = (default if raw is None or raw.strip() == "" else raw.strip()).rstrip("/")
+    scheme, _, rest = value.partition("://")
+    if scheme not in ("http", "https") or not rest or "/" in rest:
+        raise ImproperlyConfigured(f"{name} must be an http(s) address such as https://host, got {raw!r}")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

@@ -30,7 +30,7 @@ class VisitSerializer(serializers.ModelSerializer):
     client_name = serializers.CharField(source="case.client.full_name")
     address = serializers.SerializerMethodField()
     watch_for = serializers.SerializerMethodField()
-    assigned_to = serializers.CharField(source="assigned_to.username", allow_null=True, default=None)
+    assigned_to = serializers.CharField(source="assigned_to.display_name", allow_null=True, default=None)
     interventions = VisitInterventionSerializer(source="visit_interventions", many=True)
 
     class Meta:

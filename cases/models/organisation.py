@@ -156,9 +156,15 @@ class User(AbstractUser):
             ),
         ]
 
+    def __str__(self):
+        return self.display_name
+
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.username
+        """How a person is named on pages, in PDFs, the timeline and the API: by name, never by the login
+        name (`usk.norr` is an account, not a person). An account without a name is named by its e-mail,
+        then by its role."""
+        return self.get_full_name() or self.email or self.get_role_display() or str(_("User without a name"))
 
     @property
     def role_label(self) -> str:
