@@ -6,9 +6,8 @@ from django.core.mail import send_mass_mail
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from hemgang.links import absolute_url
-
 from cases.models import Role, User
+from hemgang.links import absolute_url
 
 from .models import Message
 

@@ -14,8 +14,6 @@ from handover.models import Message
 from handover.tasks import notify_new_message
 from hemgang.env import env_url
 
-from .. import factories as f
-
 MONDAY = dt.date(2026, 11, 23)
 
 
