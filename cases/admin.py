@@ -13,6 +13,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import InterventionType, LegalBasis, Municipality, Team, User
 
+admin.site.site_header = _("Hemgång administration")
+admin.site.site_title = _("Hemgång administration")
+admin.site.index_title = _("Catalogues, teams and users")
+
 
 class MunicipalityScopedAdmin(SimpleHistoryAdmin):
     """Rows and choices of the administrator's own municipality only (a superuser sees all)."""
@@ -23,7 +27,7 @@ class MunicipalityScopedAdmin(SimpleHistoryAdmin):
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
-        return qs.filter(**{f"{self.municipality_field}_id": request.user.municipality_id})
+        return qs.filter(**{self.municipality_field: request.user.municipality_id})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if not request.user.is_superuser:
@@ -41,7 +45,7 @@ class MunicipalityScopedAdmin(SimpleHistoryAdmin):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(MunicipalityScopedAdmin):
-    municipality_field = "id"
+    municipality_field = "pk"
     list_display = ["name", "code", "consent_validity_days", "case_officers_work_weekends"]
 
 

@@ -22,11 +22,15 @@ class Recipient(models.Model):
         GROUP = "group", _("Home-care group")
         NIGHT_PATROL = "night_patrol", _("Night patrol")
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="recipients")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="recipients", verbose_name=_("municipality")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
     provider = models.CharField(_("provider"), max_length=200, blank=True, help_text=_("E.g. the company."))
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="recipients", blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="recipients", blank=True, verbose_name=_("members")
+    )
     active = models.BooleanField(_("in use"), default=True)
     history = HistoricalRecords(m2m_fields=[members])
 

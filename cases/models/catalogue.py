@@ -8,7 +8,7 @@ from .organisation import Municipality
 
 
 class CatalogueEntry(models.Model):
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, verbose_name=_("municipality"))
     name = models.CharField(_("name"), max_length=150)
     description = models.TextField(_("description"), blank=True)
     active = models.BooleanField(_("in use"), default=True)

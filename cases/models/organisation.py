@@ -49,7 +49,9 @@ class Team(models.Model):
         EVERY_DAY = "every_day", _("Every day")
         WEEKDAYS = "weekdays", _("Weekdays except public holidays (helgfria vardagar)")
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="teams")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="teams", verbose_name=_("municipality")
+    )
     name = models.CharField(_("name"), max_length=100)
     area = models.CharField(_("area"), max_length=100, blank=True)
     email = models.EmailField(_("functional mailbox"), blank=True)
@@ -129,7 +131,12 @@ class User(AbstractUser):
     """A member of staff. The role decides what the menu offers; access.py decides what they may see."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="users", null=True, blank=True
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+        verbose_name=_("municipality"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     profession = models.CharField(_("profession"), max_length=10, choices=Profession.choices, blank=True)
