@@ -1,4 +1,10 @@
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext as _
+
+from cases.submissions import FIELD, parse_key, submission_claim, submission_finish
 
 
 class NoStoreMiddleware:
@@ -29,3 +35,43 @@ class SwedishByDefaultMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class SubmissionKeyMiddleware:
+    """A form sent twice is saved once (cases/submissions.py).
+
+    Last in MIDDLEWARE: `process_view` runs after the CSRF and login checks, so only a request the view
+    would really handle claims its key. Requests without a key (the API, tests) pass untouched.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        key = getattr(request, "_submission_key", None)
+        if key is not None:
+            redirect_to = response.get("HX-Redirect") or (
+                response.get("Location") if response.status_code in (301, 302, 303) else ""
+            )
+            submission_finish(key=key, redirect_to=redirect_to or "")
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST" or not request.user.is_authenticated:
+            return None
+        if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return None
+        key = parse_key(request.POST.get(FIELD, ""))
+        if key is None:
+            return None
+        claim = submission_claim(key=key, user=request.user, path=request.path)
+        if claim.won:
+            request._submission_key = key
+            return None
+        if not claim.redirect_to:
+            return render(request, "409.html", status=409)
+        messages.info(request, _("Already saved: the form was sent more than once and saved once."))
+        if request.htmx:
+            return HttpResponse(status=204, headers={"HX-Redirect": claim.redirect_to})
+        return HttpResponseRedirect(claim.redirect_to)

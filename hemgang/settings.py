@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "hemgang.middleware.NoStoreMiddleware",
+    "hemgang.middleware.SubmissionKeyMiddleware",
 ]
 
 ROOT_URLCONF = "hemgang.urls"
@@ -87,6 +88,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "cases.context_processors.navigation",
             ],
+            # {% csrf_token %} also writes the form's submission key (a form is saved once).
+            "builtins": ["hemgang.template_builtins"],
         },
     },
 ]

@@ -15,6 +15,7 @@ from .catalogue import InterventionType, LegalBasis
 from .client import Client, Relative
 from .measures import CopmGoal, IbicPhase, IbicRating, IcfLevel, KatzAssessment, LifeArea, MeasurePhase, SafetyRating
 from .organisation import Municipality, Profession, Role, Shift, Team, User
+from .submission import SubmissionKey
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
@@ -44,6 +45,7 @@ __all__ = [
     "Role",
     "SafetyRating",
     "Shift",
+    "SubmissionKey",
     "Team",
     "User",
 ]
