@@ -1,10 +1,16 @@
+from contextlib import ExitStack
+
 from django.contrib import messages
+from django.db import connections
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 
 from cases.submissions import FIELD, parse_key, submission_claim, submission_finish
+
+from .constraints import translate_constraint_violations
+from .errors import DomainError
 
 
 class NoStoreMiddleware:
@@ -75,3 +81,27 @@ class SubmissionKeyMiddleware:
         if request.htmx:
             return HttpResponse(status=204, headers={"HX-Redirect": claim.redirect_to})
         return HttpResponseRedirect(claim.redirect_to)
+
+
+class ConstraintViolationMiddleware:
+    """Every query of a request runs with `translate_constraint_violations` (hemgang/constraints.py): a
+    constraint the database enforces reaches the view as a DomainValidationError with its message.
+
+    A domain error no view caught (an HTML page; the API has its own handler) is answered with the
+    site's error page and the message, never a 500 or a constraint name.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with ExitStack() as stack:
+            for alias in connections:
+                stack.enter_context(connections[alias].execute_wrapper(translate_constraint_violations))
+            return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DomainError):
+            return None
+        context = {"error_title": _("The change could not be saved"), "error_text": exception.message}
+        return render(request, "_error_page.html", context, status=exception.status_code)

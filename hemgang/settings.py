@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "hemgang.middleware.NoStoreMiddleware",
+    "hemgang.middleware.ConstraintViolationMiddleware",
     "hemgang.middleware.SubmissionKeyMiddleware",
 ]
 
