@@ -4,7 +4,8 @@ Services raise `DomainError` with a Swedish (translatable) message; views show i
 (`form.add_error(err.field, err.message)`), the API returns it as a problem response.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -36,6 +37,10 @@ def api_exception_handler(exc, context):
         if exc.field:
             body = {exc.field: [str(exc.message)], "code": exc.code}
         return Response(body, status=exc.status_code)
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        detail = _("The request is larger than %(size)s bytes.") % {"size": limit}
+        return Response({"detail": detail, "code": "too_large"}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, PermissionDenied | Http404):
         # Missing and forbidden give the same answer: an outsider learns nothing of what exists.
         return Response({"detail": _("Not found."), "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)

@@ -2,9 +2,10 @@ from contextlib import ExitStack
 
 from django.contrib import messages
 from django.db import connections
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from cases.submissions import FIELD, parse_key, submission_claim, submission_finish
@@ -103,5 +104,39 @@ class ConstraintViolationMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, DomainError):
             return None
+        if getattr(request, "htmx", False):
+            return HttpResponse(
+                format_html('<p class="error" role="alert">{}</p>', exception.message), status=exception.status_code
+            )
         context = {"error_title": _("The change could not be saved"), "error_text": exception.message}
         return render(request, "_error_page.html", context, status=exception.status_code)
+
+
+class NulCharacterMiddleware:
+    """A NUL character in the address, the query string or a form is refused with a 400 before any view
+    runs: nobody types one, PostgreSQL cannot store one in text, and a parameter read outside a form
+    would otherwise reach the database with it (a 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_nul(request):
+            message = _("The request contains a character that is not allowed (NUL).")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message, "code": "invalid_characters"}, status=400)
+            context = {"error_title": _("The request could not be handled"), "error_text": message}
+            return render(request, "_error_page.html", context, status=400)
+        return self.get_response(request)
+
+
+def _has_nul(request) -> bool:
+    if "\x00" in request.path:
+        return True
+    params = [request.GET]
+    if request.method == "POST" and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        params.append(request.POST)
+    return any("\x00" in key or any("\x00" in value for value in values) for qd in params for key, values in qd.lists())

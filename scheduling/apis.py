@@ -1,10 +1,7 @@
 """The team's API (a phone app can be built on it): the same rules and services as the pages."""
 
-import datetime as dt
-
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -12,6 +9,7 @@ from rest_framework.views import APIView
 
 from cases import access
 from cases.apis import StrictSerializer
+from hemgang import bounds
 
 from . import selectors, services
 from .models import FollowUpMeeting, MeetingParticipant, Visit, VisitIntervention
@@ -119,11 +117,7 @@ class DayBoardView(APIView):
     )
     def get(self, request):
         """The caller's team's visits of a day and the next, in time order."""
-        raw = request.query_params.get("date")
-        try:
-            day = dt.date.fromisoformat(raw) if raw else timezone.localdate()
-        except ValueError as err:
-            raise serializers.ValidationError({"date": [_("Use the form YYYY-MM-DD.")]}) from err
+        day = bounds.param_date(request.query_params.get("date"), name="date") or timezone.localdate()
         mine = request.query_params.get("mine") in ("1", "true")
         visits = selectors.day_board(
             request.user, team_id=request.user.team_id, day=day, staff_id=request.user.pk if mine else None

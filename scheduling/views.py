@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases import access
 from cases.views import show_error
+from hemgang import bounds
 from hemgang.errors import DomainError
 
 from . import selectors, services
@@ -255,9 +256,11 @@ def journal_draft(request, pk):
     kind = request.POST.get("kind") or JournalEntry.Kind.SOCIAL
     if kind not in _writable_kinds(request.user, case):
         raise Http404
-    corrects = JournalEntry.objects.filter(pk=request.POST.get("corrects") or None, case=case).first()
-    visit = Visit.objects.filter(pk=request.POST.get("visit") or None, case=case).first()
-    text = request.POST.get("text", request.POST.get("journal_note", ""))
+    corrects_id = bounds.param_id(request.POST.get("corrects"), name="corrects")
+    corrects = JournalEntry.objects.filter(pk=corrects_id, case=case).first() if corrects_id else None
+    visit_id = bounds.param_id(request.POST.get("visit"), name="visit")
+    visit = Visit.objects.filter(pk=visit_id, case=case).first() if visit_id else None
+    text = bounds.param_text(request.POST.get("text", request.POST.get("journal_note", "")), name="text")
     draft = services.draft_save(
         actor=request.user,
         case=case,
@@ -327,7 +330,7 @@ def meeting(request, pk):
             return redirect("meeting", pk=case.pk)
         if action == "confirm" and can_manage and confirm.is_valid():
             participant = MeetingParticipant.objects.filter(
-                meeting=the_meeting, pk=request.POST.get("participant")
+                meeting=the_meeting, pk=bounds.param_id(request.POST.get("participant"), name="participant")
             ).first()
             if participant is None:
                 raise Http404
