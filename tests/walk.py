@@ -1,0 +1,137 @@
+"""Every page of the site, opened by a persona who may see it, on real objects.
+
+Reads the URL configuration (as the permission-matrix test does), so a new page is walked without
+anyone listing it. `scene` builds one running case with everything a page can show: visits, journal
+entries, a meeting, sent messages and a draft, measures. `kwargs_for` picks the object for each URL
+argument; a page whose argument it does not know fails loudly, so a new kind of page is added here.
+"""
+
+import datetime as dt
+from html.parser import HTMLParser
+from types import SimpleNamespace
+
+import time_machine
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from cases import measures
+from cases.models import Role
+from handover import services as handover_services
+from handover.models import Message
+from scheduling import services as scheduling_services
+from scheduling.models import Visit
+
+from . import factories as f
+
+MONDAY = dt.date(2026, 11, 23)
+SKIPPED_NAMESPACES = {"admin"}  # Django's own admin (tested in tests/cases/test_admin_pages.py)
+SKIPPED_NAMES = {"set_language", "logout", "api-schema", "api-docs", "health"}
+
+
+def at(day=MONDAY, hour=10):
+    return time_machine.travel(timezone.make_aware(dt.datetime.combine(day, dt.time(hour))), tick=False)
+
+
+def patterns(resolver=None, namespace=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from patterns(entry, entry.namespace or namespace, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            if namespace in SKIPPED_NAMESPACES or entry.name in SKIPPED_NAMES or not entry.name:
+                continue
+            yield prefix + str(entry.pattern), entry
+
+
+def scene(world, start_case):
+    """A case on day 1 of its support, with something of every kind; the clock stays at MONDAY 10:00."""
+    therapist = f.UserFactory(municipality=world.town, role=Role.TEAM_STAFF, profession="at", team=world.team)
+    case = start_case(MONDAY)
+    with at():
+        for message in Message.objects.filter(case=case, sent_at__isnull=True):
+            handover_services.message_send(actor=world.staff, message=message)
+        draft = handover_services.message_draft(
+            actor=world.staff, case=case, kind="free", subject="Utkast", body="Ej skickat ännu"
+        )
+        entry = scheduling_services.journal_sign(actor=world.staff, case=case, kind="social", text="Åt frukost.")
+        goal = measures.copm_goal_add(
+            actor=therapist, case=case, problem="Duscha själv", performance_start=3, satisfaction_start=2
+        )
+    sent = Message.objects.filter(case=case, sent_at__isnull=False).order_by("pk").first()
+    return SimpleNamespace(
+        case=case,
+        client=case.client,
+        consent=case.consents.get(),
+        visit=Visit.objects.filter(case=case).order_by("planned_start").first(),
+        entry=entry,
+        goal=goal,
+        message=sent,
+        draft=draft,
+        therapist=therapist,
+    )
+
+
+def kwargs_for(route: str, name: str, converters, s) -> dict:
+    """The URL arguments of one page in the scene."""
+    by_name = {"message_edit": {"pk": s.draft.pk}}
+    if name in by_name:
+        return by_name[name]
+    values = {}
+    for arg in converters:
+        if arg == "pk":
+            head = route.removeprefix("api/v1/").split("/", 1)[0]
+            objects = {
+                "clients": s.client,
+                "cases": s.case,
+                "visits": s.visit,
+                "journal": s.entry,
+                "messages": s.message,
+            }
+            assert head in objects, f"walk.py: no object for {route}"
+            values[arg] = objects[head].pk
+        elif arg == "consent_pk":
+            values[arg] = s.consent.pk
+        elif arg == "goal_pk":
+            values[arg] = s.goal.pk
+        elif arg == "phase":
+            values[arg] = "start"
+        elif arg == "to":
+            values[arg] = "withdrawn"
+        else:
+            raise AssertionError(f"walk.py: no value for <{arg}> in {route}")
+    return values
+
+
+def personas(world, s):
+    """Who opens pages, in the order tried: the first who gets a 200 is the page's reader."""
+    return [world.officer, world.staff, s.therapist, world.manager, world.coordinator, world.admin]
+
+
+def pages(world, s):
+    """(route, name, url, is_api) for every page of the site in the scene."""
+    for route, pattern in patterns():
+        url = reverse(pattern.name, kwargs=kwargs_for(route, pattern.name, pattern.pattern.converters, s))
+        yield route, pattern.name, url, route.startswith("api/")
+
+
+class IdCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.ids += [value for key, value in attrs if key == "id" and value is not None]
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+
+def repeated_ids(html: str) -> list[str]:
+    collector = IdCollector()
+    collector.feed(html)
+    seen, repeated = set(), []
+    for value in collector.ids:
+        if value in seen and value not in repeated:
+            repeated.append(value)
+        seen.add(value)
+    return repeated
