@@ -2,11 +2,13 @@ from .access_log import AccessLog
 from .api_token import ApiToken
 from .case import (
     ALLOWED_TRANSITIONS,
+    CONSENT_ENDING_DAYS,
     OPEN_STATES,
     TRANSITIONS_NEEDING_REASON,
     Case,
     CaseState,
     Consent,
+    ConsentStatus,
     Decision,
     Intervention,
     Referral,
@@ -18,6 +20,7 @@ from .organisation import Municipality, Profession, Role, Shift, Team, User
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
+    "CONSENT_ENDING_DAYS",
     "OPEN_STATES",
     "TRANSITIONS_NEEDING_REASON",
     "AccessLog",
@@ -26,6 +29,7 @@ __all__ = [
     "CaseState",
     "Client",
     "Consent",
+    "ConsentStatus",
     "CopmGoal",
     "Decision",
     "IbicPhase",

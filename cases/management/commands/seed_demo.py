@@ -46,10 +46,11 @@ INTERVENTION_TYPES = [
     "Städning",
     "Trygghetssamtal",
 ]
+# (name, after an individual needs assessment?)
 LEGAL_BASES = [
-    "SoL (2025:400) – beslut om insatser efter individuell behovsbedömning",
-    "SoL (2025:400) – insats utan individuell behovsbedömning",
-    "SoL (2001:453) 4 kap. 1 § – bistånd (beslut före 1 juli 2025)",
+    ("SoL (2025:400) – beslut om insatser efter individuell behovsbedömning", True),
+    ("SoL (2025:400) – insats utan individuell behovsbedömning", False),
+    ("SoL (2001:453) 4 kap. 1 § – bistånd (beslut före 1 juli 2025)", True),
 ]
 FIRST_NAMES = [
     "Astrid",
@@ -168,8 +169,8 @@ class Command(BaseCommand):
         }
         for order, name in enumerate(INTERVENTION_TYPES):
             InterventionType.objects.create(municipality=town, name=name, sort_order=order)
-        for order, name in enumerate(LEGAL_BASES):
-            LegalBasis.objects.create(municipality=town, name=name, sort_order=order)
+        for order, (name, needs_assessment) in enumerate(LEGAL_BASES):
+            LegalBasis.objects.create(municipality=town, name=name, needs_assessment=needs_assessment, sort_order=order)
 
         admins = Group.objects.create(name="Administratörer")
         admins.permissions.set(
@@ -308,6 +309,8 @@ class Command(BaseCommand):
             end_date=start + dt.timedelta(days=length - 1),
             purpose="Trygg hemgång efter sjukhusvistelse: öka tryggheten och förmågan att klara vardagen själv.",
             goals="Klara personlig hygien och förflyttning själv; känna sig trygg hemma.",
+            # Support runs longer than the 10-day consent: the demo shows consent to renew.
+            consent_gap_accepted=True,
             interventions=[
                 InterventionLine(
                     intervention_type_id=t.pk,
