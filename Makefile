@@ -21,7 +21,7 @@ seed: migrate
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
 
 run: seed
-	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$${PORT:-8000}
 
 lint: install
 	$(VENV)/bin/ruff check .

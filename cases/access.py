@@ -80,6 +80,15 @@ rules.add_perm("cases.view_client", is_case_officer & same_municipality)
 rules.add_perm("cases.change_client", is_case_officer & same_municipality)
 rules.add_perm("cases.record_consent", case_officer_of_municipality & case_is_open)
 rules.add_perm("cases.decide", case_officer_of_municipality & case_is_open)
+
+
+@rules.predicate
+def decision_changeable(user, case):
+    """Ändringsbeslut while the case is decided or the support runs (not once it has ended)."""
+    return case is not None and case.state in ("decided", "active", "handed_over")
+
+
+rules.add_perm("cases.change_decision", case_officer_of_municipality & decision_changeable)
 rules.add_perm("cases.assign_team", case_officer_of_municipality & case_is_open)
 rules.add_perm("cases.start_case", (case_officer_of_municipality | team_of_case) & case_is_open)
 rules.add_perm("cases.decline_case", case_officer_of_municipality & case_is_open)

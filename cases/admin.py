@@ -6,12 +6,13 @@ An administrator works inside their own municipality and cannot change their own
 permissions: otherwise they could make themselves a case officer and read client data.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import InterventionType, LegalBasis, Municipality, Team, User
+from .models import Decision, InterventionType, LegalBasis, Municipality, Team, User
 
 admin.site.site_header = _("Hemgång administration")
 admin.site.site_title = _("Hemgång administration")
@@ -65,12 +66,38 @@ class TeamAdmin(MunicipalityScopedAdmin):
     list_filter = ["municipality"]
 
 
-@admin.register(InterventionType, LegalBasis)
+@admin.register(InterventionType)
 class CatalogueAdmin(MunicipalityScopedAdmin):
     list_display = ["name", "municipality", "active", "sort_order"]
     list_filter = ["municipality", "active"]
     list_editable = ["active", "sort_order"]
     search_fields = ["name"]
+
+
+class LegalBasisForm(forms.ModelForm):
+    class Meta:
+        model = LegalBasis
+        fields = ["municipality", "name", "description", "needs_assessment", "active", "sort_order"]
+
+    def clean_needs_assessment(self):
+        """The database refuses to change the kind of a basis decisions rest on; say so in Swedish."""
+        value = self.cleaned_data["needs_assessment"]
+        instance = self.instance
+        if (
+            instance.pk
+            and value != instance.needs_assessment
+            and Decision.objects.filter(legal_basis=instance).exists()
+        ):
+            raise forms.ValidationError(
+                _("Decisions already rest on this basis, so its kind cannot change. Add a new basis instead.")
+            )
+        return value
+
+
+@admin.register(LegalBasis)
+class LegalBasisAdmin(CatalogueAdmin):
+    form = LegalBasisForm
+    list_display = ["name", "municipality", "needs_assessment", "active", "sort_order"]
 
 
 @admin.register(User)

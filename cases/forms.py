@@ -157,6 +157,14 @@ def capacity_reason_field() -> forms.CharField:
     )
 
 
+def consent_gap_field() -> forms.BooleanField:
+    """Asked only when the period runs past the consent's last day (the service says so)."""
+    return forms.BooleanField(
+        label=_("Register anyway: the client will be asked to renew consent before it runs out"),
+        required=False,
+    )
+
+
 class DecisionForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
     legal_basis = forms.ModelChoiceField(label=_("Legal basis"), queryset=LegalBasis.objects.none())
@@ -167,6 +175,7 @@ class DecisionForm(forms.Form):
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 2}))
     goals = forms.CharField(label=_("Goals"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     capacity_override_reason = capacity_reason_field()
+    consent_gap_accepted = consent_gap_field()
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,6 +202,28 @@ class InterventionForm(forms.ModelForm):
 InterventionFormSet = formset_factory(
     InterventionForm, extra=0, can_delete=True, min_num=1, validate_min=True, max_num=20
 )
+
+
+class InterventionChangeForm(InterventionForm):
+    """A line of an ändringsbeslut: with the `id` of an intervention in force, or new without one."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    class Meta(InterventionForm.Meta):
+        fields = ["id", *InterventionForm.Meta.fields]
+
+
+InterventionChangeFormSet = formset_factory(
+    InterventionChangeForm, extra=0, can_delete=True, min_num=1, validate_min=True, max_num=20
+)
+
+
+class DecisionChangeForm(forms.Form):
+    end_date = forms.DateField(label=_("End date"), widget=DATE)
+    reason = forms.CharField(
+        label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    consent_gap_accepted = consent_gap_field()
 
 
 class TeamForm(forms.Form):

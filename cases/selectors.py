@@ -4,15 +4,29 @@ Every function takes the user and goes through `access.visible_*`, so a list can
 the rules allow.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Case as SqlCase
-from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
 
 from .access import visible_cases, visible_clients
 from .identity import InvalidIdentityNumber, parse_identity_number
-from .models import OPEN_STATES, Case, CaseState, Client, Consent, Decision, Intervention, Referral, Relative, Team
+from .models import (
+    CONSENT_ENDING_DAYS,
+    OPEN_STATES,
+    Case,
+    CaseState,
+    Client,
+    Consent,
+    ConsentStatus,
+    Decision,
+    Intervention,
+    Referral,
+    Relative,
+    Team,
+)
 
 # Lists read in the order of the routine: active first, then decided, handed over, referred, ended.
 _WORKFLOW_ORDER = SqlCase(
@@ -33,6 +47,25 @@ def case_list(user, *, states=OPEN_STATES, team_id: int | None = None, officer=N
     if officer is not None:
         qs = qs.filter(case_officer=officer)
     return qs.annotate(step=_WORKFLOW_ORDER).order_by("step", "-created_at")
+
+
+def consent_alerts(user, *, today: dt.date) -> list[tuple[Case, ConsentStatus]]:
+    """The open cases the user sees whose consent ends within two days (today, tomorrow, the day after)
+    or has run out, soonest first: the case officer renews it before nothing more may be shared.
+
+    Two queries whatever the number of cases: the cases whose latest not-withdrawn consent ends by then
+    (with their clients), and their consents, from which `Case.consent_status` gives the final word.
+    """
+    qs = (
+        visible_cases(user)
+        .filter(state__in=OPEN_STATES)
+        .annotate(consent_until=Max("consents__valid_until", filter=Q(consents__withdrawn_at__isnull=True)))
+        .filter(consent_until__lte=today + dt.timedelta(days=CONSENT_ENDING_DAYS))
+        .select_related("client")
+        .prefetch_related("consents")
+        .order_by("consent_until", "client__last_name", "pk")
+    )
+    return [(case, status) for case in qs if (status := case.consent_status(today)) is not None]
 
 
 def case_detail_queryset() -> QuerySet:
@@ -98,8 +131,9 @@ class TimelineEntry:
 def case_timeline(case: Case) -> list[TimelineEntry]:
     """Everything that happened in the case, newest first, read from the history tables.
 
-    Five queries whatever the size of the case: one per history table (case, referral, consent, decision)
-    with the acting user joined, and one for the messages sent to and from hemtjänst.
+    Six queries whatever the size of the case: one per history table (case, referral, consent, decision,
+    and the interventions an ändringsbeslut added or removed, when there is a decision) with the acting
+    user joined, and one for the messages sent to and from hemtjänst.
     """
     from django.utils.translation import gettext as _
 
@@ -127,16 +161,41 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
     for record in Consent.history.filter(case_id=case.pk).select_related("history_user"):
         if record.history_type == "+":
             detail = _("valid %(start)s – %(end)s") % {"start": record.given_on, "end": record.valid_until}
-            entries.append(TimelineEntry(record.history_date, who(record), _("Consent recorded"), detail))
+            label = _("Consent renewed") if record.renews_id else _("Consent recorded")
+            entries.append(TimelineEntry(record.history_date, who(record), label, detail))
         elif record.withdrawn_at:
             entries.append(
                 TimelineEntry(record.history_date, who(record), _("Consent withdrawn"), record.withdrawal_reason)
             )
 
-    for record in Decision.history.filter(case_id=case.pk).select_related("history_user"):
-        label = _("Decision registered") if record.history_type == "+" else _("Decision changed")
+    previous_end = None
+    decision_ids = set()
+    for record in Decision.history.filter(case_id=case.pk).select_related("history_user").order_by("history_date"):
+        decision_ids.add(record.id)
         detail = f"{record.start_date} – {record.end_date}"
+        if record.history_type == "+":
+            label = _("Decision registered")
+        elif record.history_change_reason:  # an ändringsbeslut keeps its reason (services.decision_change)
+            label = _("Decision change: %(reason)s") % {"reason": record.history_change_reason}
+            if previous_end and previous_end != record.end_date:
+                detail += " " + _("(before: until %(date)s)") % {"date": previous_end}
+        else:
+            label = _("Decision changed")
+        previous_end = record.end_date
         entries.append(TimelineEntry(record.history_date, who(record), label, detail))
+
+    # Interventions added or removed by an ändringsbeslut (those of the first decision carry no reason).
+    changed_interventions = Intervention.history.filter(
+        decision_id__in=decision_ids, history_change_reason__isnull=False
+    ).select_related("history_user", "intervention_type")
+    for record in changed_interventions if decision_ids else []:
+        if record.history_type == "+":
+            label = _("Intervention added: %(name)s") % {"name": record.intervention_type.name}
+        elif record.ended_on:
+            label = _("Intervention removed: %(name)s") % {"name": record.intervention_type.name}
+        else:
+            continue
+        entries.append(TimelineEntry(record.history_date, who(record), label, record.history_change_reason))
 
     from handover.models import Message
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hemgang.errors import DomainError, DomainValidationError
 
+from . import hooks
 from .identity import InvalidIdentityNumber, parse_identity_number
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -230,6 +231,7 @@ def consent_record(
         raise DomainValidationError(_("Give the representative's name."), field="given_by_name")
     valid_until = given_on + dt.timedelta(days=case.municipality.consent_validity_days - 1)
     consent = Consent(
+        renews=_consent_renewed_by(case, given_on),
         case=case,
         given_on=given_on,
         valid_until=valid_until,
@@ -243,6 +245,21 @@ def consent_record(
     return _save(consent, actor)
 
 
+def _consent_renewed_by(case: Case, given_on: dt.date) -> Consent | None:
+    """The earlier consent a new one renews: not withdrawn, and valid on `given_on` or run out at most
+    `Consent.RENEWAL_GRACE_DAYS` before it. None when the new consent is a first one (or follows a
+    withdrawal, which is a new consent, not a renewal)."""
+    return (
+        case.consents.filter(
+            withdrawn_at__isnull=True,
+            given_on__lte=given_on,
+            valid_until__gte=given_on - dt.timedelta(days=Consent.RENEWAL_GRACE_DAYS),
+        )
+        .order_by("-valid_until", "-recorded_at")
+        .first()
+    )
+
+
 @transaction.atomic
 def consent_withdraw(*, actor, consent: Consent, reported_by: str, reason: str) -> Consent:
     """The client withdraws consent; from now on nothing about them may be shared with hemtjänst.
@@ -250,6 +267,13 @@ def consent_withdraw(*, actor, consent: Consent, reported_by: str, reason: str) 
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.is_withdrawn:
         raise DomainError(_("This consent is already withdrawn."), code="already_withdrawn")
+    if consent.has_expired:
+        # Nothing is shared on an expired consent anyway; recording a withdrawal would misstate the case file.
+        raise DomainError(
+            _("This consent has already expired (valid through %(until)s); there is nothing to withdraw.")
+            % {"until": consent.valid_until},
+            code="consent_expired",
+        )
     if not reason.strip():
         raise DomainValidationError(_("Write why the consent was withdrawn."), field="reason")
     consent.withdrawn_at = timezone.now()
@@ -274,6 +298,12 @@ class InterventionLine:
     minutes: int
     part_of_day: str
     note: str = ""
+    id: int | None = None  # an existing intervention kept by an ändringsbeslut
+
+    FIELDS = ("intervention_type_id", "times", "per", "minutes", "part_of_day", "note")
+
+    def values(self) -> dict:
+        return {name: getattr(self, name) for name in self.FIELDS}
 
 
 def _check_team(case: Case, team: Team) -> Team:
@@ -298,14 +328,21 @@ def decision_register(
     goals: str,
     interventions: list[InterventionLine],
     capacity_override_reason: str = "",
+    consent_gap_accepted: bool = False,
 ) -> Decision:
     """Beslut om insatser, and the order to the team.
 
-    Refused without consent valid on the day of the decision, for a period that ends before it starts
-    or is longer than the team's longest support, and without at least one intervention.
+    Refused when the case already has its decision (it is changed with `decision_change`), without
+    consent valid on the day of the decision, for a period that ends before it starts or is longer than
+    the team's longest support, without at least one intervention, and for a legal basis of the other
+    kind than the needs-assessment flag. A period that runs past the consent's last day is registered
+    only when the case officer has accepted it (`consent_gap_accepted`): the client must renew consent
+    before then, or nothing may be shared with hemtjänst for the rest of the support (001).
     Moves the case referred → decided through `case_transition`.
     """
     case = Case.objects.select_for_update().get(pk=case.pk)
+    if Decision.objects.filter(case=case).exists():
+        raise DomainError(_("The decision is already registered — change it instead."), code="decision_exists")
     team = _check_team(case, team)
     over_capacity = _accept_over_capacity(actor=actor, case=case, team=team, reason=capacity_override_reason)
     if legal_basis.municipality_id != case.municipality_id:
@@ -325,14 +362,14 @@ def decision_register(
         raise DomainValidationError(_("The support cannot start before the decision."), field="start_date")
     if not interventions:
         raise DomainValidationError(_("Add at least one intervention."), code="no_interventions", field="interventions")
+    _check_needs_assessment(legal_basis, needs_assessed)
     if case.valid_consent_on(decided_on) is None:
         raise DomainError(
             _("There is no valid consent for the decision date. Record the client's consent first."),
             code="consent_required",
         )
-    types = {t.pk for t in legal_basis.municipality.interventiontype_set.filter(active=True)}
-    if any(line.intervention_type_id not in types for line in interventions):
-        raise DomainValidationError(_("Choose interventions from the catalogue."), field="interventions")
+    _check_consent_covers(case, end_date, on=decided_on, accepted=consent_gap_accepted)
+    _check_intervention_types(case, interventions)
 
     decision = _save(
         Decision(
@@ -349,11 +386,148 @@ def decision_register(
         actor,
     )
     for line in interventions:
-        _save(Intervention(decision=decision, **line.__dict__), actor)
+        _save(Intervention(decision=decision, **line.values()), actor)
     if case.team_id != team.pk or over_capacity:
         case.team, case.capacity_override_reason = team, over_capacity
         _save(case, actor, update_fields=["team", "capacity_override_reason"], reason="team assigned")
     case_transition(case=case, to=CaseState.DECIDED, actor=actor)
+    return decision
+
+
+def _check_needs_assessment(legal_basis, needs_assessed: bool) -> None:
+    """SoL 2025:400: a decision after an individual needs assessment rests on a basis of that kind, one
+    without on a basis for interventions without it (the database refuses the mismatch too)."""
+    if legal_basis.needs_assessment and not needs_assessed:
+        raise DomainValidationError(
+            _(
+                "%(basis)s is a basis for decisions after an individual needs assessment. Tick the box or "
+                "choose a basis for interventions without one."
+            )
+            % {"basis": legal_basis.name},
+            code="needs_assessment_mismatch",
+            field="needs_assessed",
+        )
+    if not legal_basis.needs_assessment and needs_assessed:
+        raise DomainValidationError(
+            _(
+                "%(basis)s is a basis for interventions without an individual needs assessment. Untick the box "
+                "or choose another basis."
+            )
+            % {"basis": legal_basis.name},
+            code="needs_assessment_mismatch",
+            field="needs_assessed",
+        )
+
+
+def _check_consent_covers(case: Case, end_date: dt.date, *, on: dt.date, accepted: bool) -> None:
+    """Warn, before saving, about a period running past the consent's last day (see Case.consent_ends_before)."""
+    last_day = case.consent_ends_before(end_date, on=on)
+    if last_day is not None and not accepted:
+        raise DomainValidationError(
+            _(
+                "The consent is valid through %(until)s but the decision runs until %(end)s. Record renewed "
+                "consent, or confirm that the client will be asked to renew it before then."
+            )
+            % {"until": last_day, "end": end_date},
+            code="consent_ends_before_decision",
+            field="consent_gap_accepted",
+        )
+
+
+def _check_intervention_types(case: Case, interventions: list[InterventionLine]) -> None:
+    types = set(case.municipality.interventiontype_set.filter(active=True).values_list("pk", flat=True))
+    if any(line.intervention_type_id not in types for line in interventions):
+        raise DomainValidationError(_("Choose interventions from the catalogue."), field="interventions")
+
+
+DECISION_CHANGE_STATES = (CaseState.DECIDED, CaseState.ACTIVE, CaseState.HANDED_OVER)
+
+
+@transaction.atomic
+def decision_change(
+    *,
+    actor,
+    decision: Decision,
+    end_date: dt.date,
+    interventions: list[InterventionLine],
+    reason: str,
+    consent_gap_accepted: bool = False,
+) -> Decision:
+    """Ändringsbeslut: a new end date and interventions added or removed, with a written reason.
+
+    Steps, in one transaction with the case locked:
+    1. the case is decided or running (not closed or ended), and consent is valid today, as for a decision;
+    2. the new end is not before the start nor today, and within the team's longest support;
+    3. the lines are compared with the interventions in force: a line with the `id` of one and the same
+       values keeps it; a missing one is removed (marked `ended_on`, never deleted: visits and the
+       handover refer to it); a line without `id`, or a kept one with changed values, is added;
+    4. the decision and each intervention are saved with the reason as their history's change reason
+       (the case timeline shows "Ändringsbeslut: …");
+    5. the `decision_changed` hook lets higher layers follow: scheduling re-plans the visits.
+    Refused when nothing changes.
+    """
+    case = Case.objects.select_for_update(of=("self",)).select_related("team", "municipality").get(pk=decision.case_id)
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    today = timezone.localdate()
+    if case.state not in DECISION_CHANGE_STATES:
+        raise DomainError(
+            _("A decision can only be changed while the case is decided or the support is running."),
+            code="decision_locked",
+        )
+    if not reason.strip():
+        raise DomainValidationError(_("Write the reason for the change."), code="reason_required", field="reason")
+    if case.valid_consent_on(today) is None:
+        raise DomainError(
+            _("There is no valid consent today. Record the client's consent first."), code="consent_required"
+        )
+    if end_date < decision.start_date:
+        raise DomainValidationError(_("The end date cannot be before the start date."), field="end_date")
+    if end_date != decision.end_date and end_date < today:
+        raise DomainValidationError(_("The new end date cannot be in the past."), field="end_date")
+    length = (end_date - decision.start_date).days + 1
+    if length > case.team.max_support_days:
+        raise DomainValidationError(
+            _("%(team)s gives support for at most %(max)s days; this decision is %(days)s days.")
+            % {"team": case.team.name, "max": case.team.max_support_days, "days": length},
+            field="end_date",
+        )
+    if not interventions:
+        raise DomainValidationError(_("Add at least one intervention."), code="no_interventions", field="interventions")
+    _check_intervention_types(case, interventions)
+    current = {i.pk: i for i in decision.interventions.all()}
+    if any(line.id is not None and line.id not in current for line in interventions):
+        raise DomainValidationError(_("Choose interventions from the decision."), field="interventions")
+    kept = {
+        line.id
+        for line in interventions
+        if line.id is not None and all(getattr(current[line.id], k) == v for k, v in line.values().items())
+    }
+    added_lines = [line for line in interventions if line.id not in kept]
+    removed = [i for pk, i in current.items() if pk not in kept]
+    if end_date == decision.end_date and not added_lines and not removed:
+        raise DomainValidationError(_("The change changes nothing."), code="no_change", field="end_date")
+    if end_date > decision.end_date:
+        _check_consent_covers(case, end_date, on=today, accepted=consent_gap_accepted)
+
+    old_end = decision.end_date
+    decision.end_date = end_date
+    _save(decision, actor, update_fields=["end_date"], reason=reason)
+    for intervention in removed:
+        intervention.ended_on = today
+        _save(intervention, actor, update_fields=["ended_on"], reason=reason)
+    added = [_save(Intervention(decision=decision, **line.values()), actor, reason=reason) for line in added_lines]
+    hooks.decision_changed(
+        hooks.DecisionChange(
+            case_id=case.pk,
+            decision_id=decision.pk,
+            old_end_date=old_end,
+            new_end_date=end_date,
+            added_ids=[i.pk for i in added],
+            removed_ids=[i.pk for i in removed],
+            reason=reason,
+        ),
+        actor=actor,
+    )
     return decision
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/<int:pk>/consent/", views.consent_new, name="consent_new"),
     path("cases/<int:pk>/consent/<int:consent_pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("cases/<int:pk>/decision/", views.decision_new, name="decision_new"),
+    path("cases/<int:pk>/decision/change/", views.decision_change, name="decision_change"),
     path("cases/<int:pk>/team/", views.case_team, name="case_team"),
     path("cases/<int:pk>/move/<slug:to>/", views.case_transition, name="case_transition"),
     path("cases/<int:pk>/measures/", measure_views.case_measures, name="case_measures"),

@@ -17,7 +17,9 @@ from .forms import (
     ClientForm,
     ConsentForm,
     ConsentWithdrawForm,
+    DecisionChangeForm,
     DecisionForm,
+    InterventionChangeFormSet,
     InterventionFormSet,
     ReasonForm,
     ReferralForm,
@@ -58,6 +60,8 @@ def home(request):
         cases = list(selectors.case_list(user))
         context["my_cases"] = [c for c in cases if c.case_officer_id == user.pk]
         context["other_cases"] = [c for c in cases if c.case_officer_id != user.pk]
+        # Open cases the officer sees, so already among the reads logged below.
+        context["consent_alerts"] = selectors.consent_alerts(user, today=timezone.localdate())
         access.log_reads(request, [(c.client_id, c.pk) for c in cases], what="home.case_list")
     elif user.role in (Role.TEAM_STAFF, Role.UNIT_MANAGER):
         context.update(selectors.team_start_page(user))
@@ -170,6 +174,9 @@ def case_detail(request, pk):
     context = {
         "case": case,
         "client": case.client,
+        "today": today,
+        "consent_status": case.consent_status(today),
+        "can_change_decision": request.user.has_perm("cases.change_decision", case),
         "decision": getattr(case, "decision", None),
         "referral": getattr(case, "referral", None),
         "valid_consent": case.valid_consent_on(today),
@@ -197,6 +204,8 @@ def consent_new(request, pk):
         "recipients": ", ".join(p for p in [case.client.hemtjanst_group, case.client.night_service] if p),
     }
     form = ConsentForm(request.POST or None, initial=initial)
+    # Offered from the decision forms when the period runs past the consent: back there afterwards.
+    back_to = request.GET.get("next") if request.GET.get("next") in CONSENT_RETURN_PAGES else None
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_record(actor=request.user, case=case, **form.cleaned_data)
@@ -204,8 +213,11 @@ def consent_new(request, pk):
             show_error(form, err)
         else:
             messages.success(request, _("The consent is recorded."))
-            return _redirect_to_case(case)
-    return render(request, "cases/consent_form.html", {"case": case, "form": form})
+            return redirect(back_to, pk=case.pk) if back_to else _redirect_to_case(case)
+    return render(request, "cases/consent_form.html", {"case": case, "form": form, "back_to": back_to})
+
+
+CONSENT_RETURN_PAGES = ("decision_new", "decision_change")
 
 
 @access.requires("cases.record_consent", on_object=True)
@@ -243,16 +255,10 @@ def decision_new(request, pk):
     form = DecisionForm(data, municipality=municipality, initial=initial)
     lines = InterventionFormSet(data, prefix="lines", form_kwargs={"municipality": municipality})
     if data is not None and form.is_valid() and lines.is_valid():
-        interventions = [
-            InterventionLine(
-                intervention_type_id=f.cleaned_data["intervention_type"].pk,
-                **{k: f.cleaned_data[k] for k in ("times", "per", "minutes", "part_of_day", "note")},
-            )
-            for f in lines.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
-        ]
         try:
-            services.decision_register(actor=request.user, case=case, interventions=interventions, **form.cleaned_data)
+            services.decision_register(
+                actor=request.user, case=case, interventions=_intervention_lines(lines), **form.cleaned_data
+            )
         except DomainError as err:
             show_error(form, err)
         else:
@@ -267,7 +273,53 @@ def decision_new(request, pk):
             "lines": lines,
             "has_valid_consent": case.has_valid_consent(),
             "team_loads": selectors.team_loads(municipality),
+            "existing_decision": getattr(case, "decision", None),
+            "can_change_decision": request.user.has_perm("cases.change_decision", case),
         },
+    )
+
+
+def _intervention_lines(lines) -> list[InterventionLine]:
+    return [
+        InterventionLine(
+            intervention_type_id=f.cleaned_data["intervention_type"].pk,
+            id=f.cleaned_data.get("id"),
+            **{k: f.cleaned_data[k] for k in ("times", "per", "minutes", "part_of_day", "note")},
+        )
+        for f in lines.forms
+        if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+
+
+@access.requires("cases.change_decision", on_object=True)
+def decision_change(request, pk):
+    """Ändringsbeslut: a new end date, interventions added or removed, with a reason."""
+    case = access.get_case_for(
+        request, pk, perm="cases.change_decision", what="decision.change", queryset=selectors.case_detail_queryset()
+    )
+    decision = case.decision
+    data = request.POST if request.method == "POST" else None
+    form = DecisionChangeForm(data, initial={"end_date": decision.end_date})
+    initial = [
+        {"id": i.pk, "intervention_type": i.intervention_type_id}
+        | {k: getattr(i, k) for k in ("times", "per", "minutes", "part_of_day", "note")}
+        for i in decision.interventions.all()
+    ]
+    lines = InterventionChangeFormSet(
+        data, prefix="lines", initial=initial, form_kwargs={"municipality": case.municipality}
+    )
+    if data is not None and form.is_valid() and lines.is_valid():
+        try:
+            services.decision_change(
+                actor=request.user, decision=decision, interventions=_intervention_lines(lines), **form.cleaned_data
+            )
+        except DomainError as err:
+            show_error(form, err)
+        else:
+            messages.success(request, _("The decision is changed; the team's visits follow the change."))
+            return _redirect_to_case(case)
+    return render(
+        request, "cases/decision_change.html", {"case": case, "decision": decision, "form": form, "lines": lines}
     )
 
 

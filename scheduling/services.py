@@ -85,15 +85,28 @@ def _quietest_quarter(busy: Counter, earliest: dt.datetime, before: dt.datetime)
     return min(candidates or [earliest], key=lambda m: (busy[m], m))
 
 
-def visits_plan(*, case: Case, actor, from_day: dt.date | None = None) -> list[Visit]:
+def visits_plan(
+    *,
+    case: Case,
+    actor,
+    from_day: dt.date | None = None,
+    to_day: dt.date | None = None,
+    only_ids: set[int] | None = None,
+) -> list[Visit]:
     """Plan the team's visits from the decision: one visit per part of day and time, holding the
     interventions due then, inside the team's hours and on the team's working days, from the day of
     homecoming (the decision's start) to its end. Night and out-of-hours interventions are left to others.
+
+    An ändringsbeslut plans part of that: `from_day`–`to_day` (within the decision's period) and, with
+    `only_ids`, only those interventions (the ones it added).
     """
     decision, team = case.decision, case.team
     first = max(decision.start_date, from_day or decision.start_date)
+    last = min(decision.end_date, to_day or decision.end_date)
     by_part = defaultdict(list)
     for intervention in decision.interventions.all():
+        if only_ids is not None and intervention.pk not in only_ids:
+            continue
         if calendar.slot_within_team_hours(team, intervention.part_of_day):
             by_part[intervention.part_of_day].append(intervention)
     days_per_week = 7 if team.working_days == "every_day" else 5
@@ -102,12 +115,12 @@ def visits_plan(*, case: Case, actor, from_day: dt.date | None = None) -> list[V
         Visit.objects.filter(
             team=team,
             planned_start__gte=_aware(first, dt.time.min),
-            planned_start__lt=_aware(decision.end_date + dt.timedelta(days=1), dt.time.min),
+            planned_start__lt=_aware(last + dt.timedelta(days=1), dt.time.min),
         ).values_list("planned_start", flat=True)
     )
     visits, links, working_index = [], [], 0
     day = first
-    while day <= decision.end_date:
+    while day <= last:
         if calendar.team_works_on(team, day):
             for part, interventions in by_part.items():
                 slot_start, slot_end = calendar.slot_within_team_hours(team, part)
@@ -529,6 +542,49 @@ def end_of_support(*, case: Case, actor, reason: str) -> None:
     if meeting is not None:
         meeting.status = FollowUpMeeting.Status.CANCELLED
         _save(meeting, actor, update_fields=["status"], reason=str(reason))
+
+
+def visits_follow_decision_change(change, *, actor) -> None:
+    """The visits follow an ändringsbeslut (registered on `cases.hooks.on_decision_changed`).
+
+    Only while the support runs: before the start nothing is planned yet, and the start plans from the
+    decision as it then stands. From now on: removed interventions leave the planned visits, and a
+    visit left with none is cancelled; a shorter period cancels the planned visits after its new end; a
+    longer one plans its new days (from tomorrow at the earliest); added interventions get visits from
+    tomorrow to the old end (the new days have them already). Logged visits are never touched.
+    """
+    case = Case.objects.select_related("decision", "team").get(pk=change.case_id)
+    if case.state not in RUNNING_STATES:
+        return
+    now = timezone.now()
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    reason = (_("Decision change: %(reason)s") % {"reason": change.reason})[:300]
+    future = Visit.objects.filter(case=case, status=Visit.Status.PLANNED, planned_start__gte=now)
+    if change.removed_ids:
+        rows = VisitIntervention.objects.filter(visit__in=future, intervention_id__in=change.removed_ids)
+        emptied = set()
+        for row in rows.select_related("visit"):
+            emptied.add(row.visit_id)
+            row._history_user = actor
+            row.delete()
+        for visit in future.filter(pk__in=emptied).exclude(visit_interventions__isnull=False):
+            visit.status, visit.cancel_reason = Visit.Status.CANCELLED, reason
+            _save(visit, actor, update_fields=["status", "cancel_reason"])
+    if change.new_end_date < change.old_end_date:
+        after_end = future.filter(planned_start__gte=_aware(change.new_end_date + dt.timedelta(days=1), dt.time.min))
+        for visit in after_end:
+            visit.status, visit.cancel_reason = Visit.Status.CANCELLED, reason
+            _save(visit, actor, update_fields=["status", "cancel_reason"])
+    if change.new_end_date > change.old_end_date:
+        visits_plan(case=case, actor=actor, from_day=max(change.old_end_date + dt.timedelta(days=1), tomorrow))
+    if change.added_ids:
+        visits_plan(
+            case=case,
+            actor=actor,
+            from_day=tomorrow,
+            to_day=min(change.old_end_date, change.new_end_date),
+            only_ids=set(change.added_ids),
+        )
 
 
 def start_of_support(*, case: Case, actor) -> None:

@@ -120,6 +120,7 @@ def start_case(world):
                 purpose="Trygg hemgång",
                 goals="",
                 interventions=lines,
+                consent_gap_accepted=True,
             )
             staff = world.staff if team == world.team else world.other_staff
             return services.case_start(actor=staff, case=case)

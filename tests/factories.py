@@ -124,7 +124,9 @@ def consent(actor, case, given_on=None):
     )
 
 
-def decision(actor, case, team, types, basis, *, start=None, days=10, decided_on=None):
+def decision(actor, case, team, types, basis, *, start=None, days=10, decided_on=None, consent_gap_accepted=True):
+    """A decision as a case officer registers it; a period past the consent is accepted unless told not
+    to (the tests of that warning pass `consent_gap_accepted=False`)."""
     start = start or timezone.localdate()
     return services.decision_register(
         actor=actor,
@@ -140,6 +142,7 @@ def decision(actor, case, team, types, basis, *, start=None, days=10, decided_on
         interventions=[
             InterventionLine(intervention_type_id=types[0].pk, times=2, per="day", minutes=30, part_of_day="morning")
         ],
+        consent_gap_accepted=consent_gap_accepted,
     )
 
 

@@ -2,11 +2,13 @@ from .access_log import AccessLog
 from .api_token import ApiToken
 from .case import (
     ALLOWED_TRANSITIONS,
+    CONSENT_ENDING_DAYS,
     OPEN_STATES,
     TRANSITIONS_NEEDING_REASON,
     Case,
     CaseState,
     Consent,
+    ConsentStatus,
     Decision,
     Intervention,
     Referral,
@@ -19,6 +21,7 @@ from .submission import SubmissionKey
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
+    "CONSENT_ENDING_DAYS",
     "OPEN_STATES",
     "TRANSITIONS_NEEDING_REASON",
     "AccessLog",
@@ -27,6 +30,7 @@ __all__ = [
     "CaseState",
     "Client",
     "Consent",
+    "ConsentStatus",
     "CopmGoal",
     "Decision",
     "IbicPhase",

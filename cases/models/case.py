@@ -5,6 +5,7 @@ State changes happen only in `cases.services.case_transition`; the table of allo
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
@@ -130,6 +131,20 @@ class Case(models.Model):
                 return consent
         return None
 
+    def consent_status(self, day: dt.date | None = None) -> "ConsentStatus | None":
+        """Consent ending within two days, or expired, while the case is open (uses prefetched consents)."""
+        if not self.is_open:
+            return None
+        return consent_status(self.consents.all(), day or timezone.localdate())
+
+    def consent_ends_before(self, end_date: dt.date, *, on: dt.date) -> dt.date | None:
+        """The last day of the consent valid on `on`, when it comes before `end_date` (the end of the
+        decision's period); None when consent covers the period or there is none to speak of."""
+        valid = [c.valid_until for c in self.consents.all() if c.is_valid_on(on)]
+        if valid and max(valid) < end_date:
+            return max(valid)
+        return None
+
     def has_valid_consent(self, day: dt.date | None = None) -> bool:
         """Is consent valid now (or on `day`) for this case? No client information to hemtjänst otherwise."""
         return self.valid_consent_on(day or timezone.localdate()) is not None
@@ -219,7 +234,16 @@ class Consent(models.Model):
     )
     withdrawal_reported_by = models.CharField(_("reported by"), max_length=150, blank=True)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    # Set when this consent was recorded while an earlier one was still valid or had just expired: the
+    # timeline shows it as a renewal (see `Consent.RENEWAL_GRACE_DAYS`).
+    renews = models.ForeignKey(
+        "self", on_delete=models.PROTECT, related_name="renewals", null=True, blank=True, verbose_name=_("renews")
+    )
     history = HistoricalRecords()
+
+    # Consent recorded at most this many days after the earlier one ran out still counts as its renewal
+    # (a weekend between the last valid day and the case officer's call).
+    RENEWAL_GRACE_DAYS = 3
 
     class Meta:
         verbose_name = _("consent")
@@ -255,6 +279,47 @@ class Consent(models.Model):
             return False
         return self.withdrawn_at is None or day < timezone.localdate(self.withdrawn_at)
 
+    @property
+    def has_expired(self) -> bool:
+        """Past its last valid day (today in Stockholm). An expired consent cannot be withdrawn any more."""
+        return self.valid_until < timezone.localdate()
+
+
+# The case officer is warned about consent that ends within this many days after today (today, tomorrow,
+# the day after), so that it can be renewed before information transfer to hemtjänst must stop.
+CONSENT_ENDING_DAYS = 2
+
+
+@dataclass(frozen=True)
+class ConsentStatus:
+    """What the case officer must know about a case's consent: 'ending' (valid, last day within
+    CONSENT_ENDING_DAYS) or 'expired' (the latest consent ran out; none valid now), with the day."""
+
+    kind: str
+    until: dt.date
+
+    @property
+    def is_ending(self) -> bool:
+        return self.kind == "ending"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.kind == "expired"
+
+
+def consent_status(consents, day: dt.date) -> ConsentStatus | None:
+    """The consent alert for a case on `day`, from its consents; None when there is nothing to warn about.
+
+    Withdrawn consents are left out: a withdrawal is shown as such, not as an expiry.
+    """
+    current = [c for c in consents if not c.is_withdrawn]
+    valid = [c.valid_until for c in current if c.is_valid_on(day)]
+    if valid:
+        until = max(valid)
+        return ConsentStatus("ending", until) if until <= day + dt.timedelta(days=CONSENT_ENDING_DAYS) else None
+    expired = [c.valid_until for c in current if c.valid_until < day]
+    return ConsentStatus("expired", max(expired)) if expired else None
+
 
 class Decision(models.Model):
     """The beslut om insatser (SoL 2025:400; earlier a biståndsbeslut under SoL 4 kap. 1 §)."""
@@ -273,7 +338,8 @@ class Decision(models.Model):
     purpose = models.TextField(_("purpose"))
     goals = models.TextField(_("goals"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    history = HistoricalRecords()
+    # An ändringsbeslut keeps its written reason as the history's change reason, so it may be long.
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("decision")
@@ -285,6 +351,10 @@ class Decision(models.Model):
                 name="decision_at_most_90_days",
             ),
         ]
+        # Also, in migration decision_changes_legal_basis_kind_consent_renewal: FOREIGN KEY
+        # (legal_basis_id, needs_assessed) REFERENCES cases_legalbasis (id, needs_assessment): a basis
+        # without individual needs assessment cannot carry a decision flagged as needs-assessed, nor the
+        # other way round (Django has no composite foreign keys).
 
     def __str__(self):
         return f"{self.start_date} – {self.end_date}"
@@ -293,6 +363,19 @@ class Decision(models.Model):
     def length_days(self) -> int:
         """Counting both the first and the last day, as the routine counts 'ten days'."""
         return (self.end_date - self.start_date).days + 1
+
+
+class CurrentInterventionManager(models.Manager):
+    """The interventions in force: those an ändringsbeslut has removed are left out.
+
+    It is the default manager, so `decision.interventions.all()` (planning, the start notice, the
+    handover, the API) means the decision as it stands. A removed row is kept, not deleted: logged visits
+    and the handover refer to it, and its history shows the change. Links to it (a visit's interventions)
+    go through the base manager and still find it; `Intervention.all_objects` reads every row.
+    """
+
+    def get_queryset(self):
+        return super().get_queryset().filter(ended_on__isnull=True)
 
 
 class Intervention(models.Model):
@@ -315,9 +398,16 @@ class Intervention(models.Model):
     minutes = models.PositiveSmallIntegerField(_("planned minutes each time"))
     part_of_day = models.CharField(_("part of day"), max_length=10, choices=PartOfDay.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    history = HistoricalRecords()
+    ended_on = models.DateField(
+        _("removed on"), null=True, blank=True, help_text=_("The day an ändringsbeslut removed the intervention.")
+    )
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    all_objects = models.Manager()
+    objects = CurrentInterventionManager()
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "objects"
         verbose_name = _("intervention")
         verbose_name_plural = _("interventions")
         ordering = ["id"]

@@ -34,11 +34,30 @@ class InterventionType(CatalogueEntry):
 
 
 class LegalBasis(CatalogueEntry):
-    """E.g. 'SoL (2025:400) beslut om insatser' or, for older decisions, 'SoL (2001:453) 4 kap. 1 §'."""
+    """E.g. 'SoL (2025:400) beslut om insatser' or, for older decisions, 'SoL (2001:453) 4 kap. 1 §'.
 
+    SoL 2025:400 lets a municipality give some interventions without an individual needs assessment; a
+    basis is of one kind or the other, and a decision's `needs_assessed` flag must agree with it. The
+    database holds that too: the decision's (legal_basis_id, needs_assessed) is a foreign key to
+    (id, needs_assessment) here (migration
+    decision_changes_legal_basis_kind_consent_renewal), so the unique pair below is what it points at.
+    """
+
+    needs_assessment = models.BooleanField(
+        _("after an individual needs assessment"),
+        default=True,
+        help_text=_(
+            "Untick for a basis under which interventions are given without an individual needs assessment "
+            "(SoL 2025:400)."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta(CatalogueEntry.Meta):
         verbose_name = _("legal basis")
         verbose_name_plural = _("legal bases")
-        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="legalbasis_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="legalbasis_unique"),
+            # The target of the decision's composite foreign key (legal_basis_id, needs_assessed).
+            models.UniqueConstraint(fields=["id", "needs_assessment"], name="legalbasis_id_kind"),
+        ]

@@ -74,3 +74,28 @@ def test_an_administrator_cannot_make_themselves_a_case_officer(world, login):
     assert world.admin.role == "administrator"
     listing = http.get(reverse("admin:cases_user_changelist")).content.decode()
     assert "outsider" not in listing  # another municipality's user
+
+
+def _basis_post(world, *, needs_assessment: bool):
+    data = {"municipality": world.town.pk, "name": world.basis.name, "description": "", "active": "on", "sort_order": 1}
+    if needs_assessment:
+        data["needs_assessment"] = "on"
+    return data
+
+
+def test_the_kind_of_a_legal_basis_in_use_cannot_change_and_the_admin_says_so_in_swedish(world, login, decided):
+    http = login(_administrator(world))
+    url = reverse("admin:cases_legalbasis_change", args=[world.basis.pk])
+    response = http.post(url, _basis_post(world, needs_assessment=False))
+    assert response.status_code == 200
+    assert "Det finns redan beslut med denna grund" in response.content.decode()
+    world.basis.refresh_from_db()
+    assert world.basis.needs_assessment is True
+
+
+def test_the_kind_of_an_unused_legal_basis_can_change(world, login):
+    http = login(_administrator(world))
+    url = reverse("admin:cases_legalbasis_change", args=[world.basis.pk])
+    assert http.post(url, _basis_post(world, needs_assessment=False)).status_code == 302
+    world.basis.refresh_from_db()
+    assert world.basis.needs_assessment is False

@@ -1,7 +1,12 @@
+import datetime as dt
 from collections import Counter
 
+import pytest
+import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 
+from cases import selectors
 from cases.identity import parse_identity_number
 from cases.models import Case, Client, Role, User
 
@@ -25,3 +30,31 @@ def test_seed_demo_creates_a_believable_municipality_once(db):
     for number in Client.objects.values_list("personal_number", flat=True):
         assert parse_identity_number(number).number == number
     assert User.objects.get(username="handlaggare").check_password("hemgang-demo")
+
+
+@pytest.mark.parametrize("seeded_on", [dt.date(2027, 1, 8), dt.date(2027, 6, 21)])  # a Friday; a Monday
+def test_the_demo_seeded_on_any_day_is_alive_on_that_day(db, seeded_on):
+    from scheduling import calendar
+    from scheduling.models import FollowUpMeeting, Visit
+
+    with time_machine.travel(timezone.make_aware(dt.datetime.combine(seeded_on, dt.time(7, 45))), tick=False):
+        call_command("seed_demo")
+        today = timezone.localdate()
+        officer = User.objects.get(username="handlaggare")
+        alerts = selectors.consent_alerts(officer, today=today)
+    active = Case.objects.filter(state="active").select_related("decision", "team", "municipality")
+    support_days = {(today - c.decision.start_date).days + 1 for c in active}
+    assert len(support_days) >= 6  # mid-support on different days n of m
+    assert any(c.decision.end_date < today for c in active)  # overdue
+    midnight = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    assert Visit.objects.filter(status="done", planned_start__lt=midnight).count() > 50
+    assert not Visit.objects.filter(status="planned", case__state="active", planned_start__lt=midnight).exists()
+    team = active[0].team
+    next_meeting_day = calendar.first_meeting_day_from(team, team.municipality, today + dt.timedelta(days=1))
+    assert any(
+        timezone.localtime(m.starts_at).date() == next_meeting_day
+        for m in FollowUpMeeting.objects.filter(status="booked")
+    )
+    assert any(status.is_ending for _case, status in alerts)
+    referred = Case.objects.filter(state="referred").select_related("referral")
+    assert referred and all(c.referral.planned_homecoming_on == today + dt.timedelta(days=1) for c in referred)

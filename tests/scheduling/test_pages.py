@@ -289,6 +289,7 @@ def test_a_team_at_capacity_needs_a_reason_and_the_manager_is_told(
             goals="",
             interventions=[case_services.InterventionLine(world.types[0].pk, 1, "day", 30, "day")],
             capacity_override_reason="Ingen annan kan ta emot i dag",
+            consent_gap_accepted=True,
         )
     case.refresh_from_db()
     assert case.capacity_override_reason == "Ingen annan kan ta emot i dag"

@@ -4,9 +4,11 @@ Everything goes through the services, as a case officer would create it. Runs on
 the municipality and does nothing.
 """
 
+import contextlib
 import datetime as dt
 import random
 
+import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -30,6 +32,9 @@ from cases.models import (
 from cases.services import InterventionLine
 from handover import services as handover
 from handover.models import Delivery, Message, Recipient
+from scheduling import calendar
+from scheduling import services as scheduling
+from scheduling.models import Visit
 from scheduling.services import care_plan_update, journal_sign
 
 DEMO_PASSWORD = "hemgang-demo"
@@ -46,10 +51,11 @@ INTERVENTION_TYPES = [
     "Städning",
     "Trygghetssamtal",
 ]
+# (name, after an individual needs assessment?)
 LEGAL_BASES = [
-    "SoL (2025:400) – beslut om insatser efter individuell behovsbedömning",
-    "SoL (2025:400) – insats utan individuell behovsbedömning",
-    "SoL (2001:453) 4 kap. 1 § – bistånd (beslut före 1 juli 2025)",
+    ("SoL (2025:400) – beslut om insatser efter individuell behovsbedömning", True),
+    ("SoL (2025:400) – insats utan individuell behovsbedömning", False),
+    ("SoL (2001:453) 4 kap. 1 § – bistånd (beslut före 1 juli 2025)", True),
 ]
 FIRST_NAMES = [
     "Astrid",
@@ -123,6 +129,30 @@ def fictional_personal_number(rng: random.Random, *, coordination: bool = False,
     return f"{birth:%Y}{yymmdd[2:]}{serial}{check}"
 
 
+# The active cases, by how many days ago their support started: different days of the support, one whose
+# day-6 meeting is on the next working day, one whose consent (given on day 1) ends tomorrow, one on its
+# last day, one past its end.
+ACTIVE_PLAN = [0, 1, 2, "meeting_tomorrow", 5, 6, 8, 9, "overdue"]
+
+
+def case_args(client, start: dt.date, admitted: dt.date, target) -> dict:
+    return {
+        "client": client,
+        "admitted_on": admitted,
+        "ready_for_discharge_at": timezone.make_aware(dt.datetime.combine(start, dt.time(9, 30))),
+        "planned_homecoming_on": start + dt.timedelta(days=1 if target == CaseState.REFERRED else 0),
+    }
+
+
+def _on(day: dt.date, time: dt.time, today: dt.date):
+    """The clock at `time` on `day`, for what happened on an earlier day, so that its history, planned
+    visits and day-6 meeting are dated as they would have been. Today's work happens at the real time.
+    (time-machine comes with the lock file; the seed is a demo tool, never run in production.)"""
+    if day >= today:
+        return contextlib.nullcontext()
+    return time_machine.travel(timezone.make_aware(dt.datetime.combine(day, time)), tick=False)
+
+
 class Command(BaseCommand):
     help = "Create the demo municipality Demoköping with teams, staff, catalogues and 30 cases."
 
@@ -168,8 +198,8 @@ class Command(BaseCommand):
         }
         for order, name in enumerate(INTERVENTION_TYPES):
             InterventionType.objects.create(municipality=town, name=name, sort_order=order)
-        for order, name in enumerate(LEGAL_BASES):
-            LegalBasis.objects.create(municipality=town, name=name, sort_order=order)
+        for order, (name, needs_assessment) in enumerate(LEGAL_BASES):
+            LegalBasis.objects.create(municipality=town, name=name, needs_assessment=needs_assessment, sort_order=order)
 
         admins = Group.objects.create(name="Administratörer")
         admins.permissions.set(
@@ -250,26 +280,52 @@ class Command(BaseCommand):
                 }
             ],
         )
-        # Active and later cases started up to 12 days ago; new referrals are about to come home.
+        # Every case is dated from today, so a demo seeded on any day shows the same life: active cases on
+        # different days of their support, one whose meeting is on the next working day, one whose consent
+        # ends within two days, one past its end (overdue); new referrals come home tomorrow.
         length = team.usual_support_days
-        started_days_ago = {
-            CaseState.ACTIVE: index % (length - 1),
+        start = today - dt.timedelta(days=self._started_days_ago(index, target, team, length, today))
+        admitted = start - dt.timedelta(days=rng.randint(3, 12))
+        staff = users["usk.norr"] if team.name.endswith("Norr") else users["usk.soder"]
+        with _on(start, dt.time(9), today):
+            referral = case_args(client, start, admitted, target)
+            case = self._case_until_start(rng, referral, target, officer, team, staff, types, basis, today)
+            if case is None:
+                return
+            self._first_day(rng, case, staff)
+        self._log_past_visits(rng, case, staff, today)
+        if target == CaseState.READMITTED:
+            services.case_readmit(actor=staff, case=case, reason="Återinlagd på Demosjukhuset efter fall.")
+            return
+        self._messages(case, target, officer, staff, users)
+
+    def _started_days_ago(self, index, target, team, length, today) -> int:
+        """How many days ago the case's support started (0 for cases not started)."""
+        if target == CaseState.ACTIVE:
+            plan = ACTIVE_PLAN[(index - STATE_PLAN.index(CaseState.ACTIVE)) % len(ACTIVE_PLAN)]
+            if plan == "meeting_tomorrow":
+                # Day 6 on the next day both the team and the case officers work: "a meeting tomorrow".
+                meeting_day = calendar.first_meeting_day_from(team, team.municipality, today + dt.timedelta(days=1))
+                return max(0, (today - (meeting_day - dt.timedelta(days=team.follow_up_day - 1))).days)
+            if plan == "overdue":
+                return length  # the decision ended yesterday and the case is still active
+            return plan
+        return {
             CaseState.HANDED_OVER: length - 2,
             CaseState.CLOSED: length - 1,
             CaseState.READMITTED: 3,
         }.get(target, 0)
-        start = today - dt.timedelta(days=started_days_ago)
-        admitted = start - dt.timedelta(days=rng.randint(3, 12))
+
+    def _case_until_start(self, rng, referral, target, officer, team, staff, types, basis, today):
+        """Referral, consent, decision and start, on the day the support starts. None when the case ends
+        before a decision (declined, withdrawn) or waits (referred, decided)."""
+        client, start = referral["client"], referral["ready_for_discharge_at"].date()
         case = services.referral_register(
             actor=officer,
-            client=client,
             source=rng.choice([Referral.Source.HOSPITAL, Referral.Source.HOSPITAL, Referral.Source.SHORT_TERM]),
             source_unit=rng.choice(
                 ["Demosjukhuset, avd 12 geriatrik", "Demosjukhuset, avd 4 ortopedi", "Korttidsboendet Lugnet"]
             ),
-            admitted_on=admitted,
-            ready_for_discharge_at=timezone.make_aware(dt.datetime.combine(start, dt.time(9, 30))),
-            planned_homecoming_on=start + dt.timedelta(days=1 if target == CaseState.REFERRED else 0),
             reason=rng.choice(
                 [
                     "Fall i hemmet med höftfraktur; oro inför hemgång, bor ensam.",
@@ -278,12 +334,14 @@ class Command(BaseCommand):
                 ]
             ),
             triage=Referral.Triage.GREEN if target == CaseState.DECLINED else rng.choice(["yellow", "red"]),
+            **referral,
         )
+        length = team.usual_support_days
         if target == CaseState.DECLINED:
             services.case_decline(actor=officer, case=case, reason="Grön triage: klarar sig med befintlig hemtjänst.")
-            return
+            return None
         if target == CaseState.REFERRED:
-            return
+            return None
         services.consent_record(
             actor=officer,
             case=case,
@@ -295,7 +353,7 @@ class Command(BaseCommand):
         )
         if target == CaseState.WITHDRAWN:
             services.case_withdraw(actor=officer, case=case, reason="Brukaren tackar nej till hemgångsteam.")
-            return
+            return None
         chosen = rng.sample(types, k=3)
         services.decision_register(
             actor=officer,
@@ -308,6 +366,8 @@ class Command(BaseCommand):
             end_date=start + dt.timedelta(days=length - 1),
             purpose="Trygg hemgång efter sjukhusvistelse: öka tryggheten och förmågan att klara vardagen själv.",
             goals="Klara personlig hygien och förflyttning själv; känna sig trygg hemma.",
+            # Support runs longer than the 10-day consent: the demo shows consent to renew.
+            consent_gap_accepted=True,
             interventions=[
                 InterventionLine(
                     intervention_type_id=t.pk,
@@ -320,9 +380,11 @@ class Command(BaseCommand):
             ],
         )
         if target == CaseState.DECIDED:
-            return
-        staff = users["usk.norr"] if team.name.endswith("Norr") else users["usk.soder"]
-        services.case_start(actor=staff, case=case)
+            return None
+        with _on(start, dt.time(10), today):
+            return services.case_start(actor=staff, case=case)
+
+    def _first_day(self, rng, case, staff):
         journal_sign(
             actor=staff,
             case=case,
@@ -341,10 +403,29 @@ class Command(BaseCommand):
                 ]
             ),
         )
-        if target == CaseState.READMITTED:
-            services.case_readmit(actor=staff, case=case, reason="Återinlagd på Demosjukhuset efter fall.")
-            return
-        self._messages(case, target, officer, staff, users)
+
+    def _log_past_visits(self, rng, case, staff, today):
+        """The visits of the days before today are logged as they happened, each at its end; today's
+        are left for the team to document."""
+        midnight = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+        for visit in case.visits.filter(status=Visit.Status.PLANNED, planned_start__lt=midnight):
+            end = visit.planned_end
+            with time_machine.travel(end + dt.timedelta(minutes=10), tick=False):
+                scheduling.visit_log(
+                    actor=staff,
+                    visit=visit,
+                    performed=True,
+                    actual_start=visit.planned_start,
+                    actual_end=end,
+                    outcomes={
+                        row.pk: rng.choice(["together", "together", "for_client"])
+                        for row in visit.visit_interventions.all()
+                    },
+                    client_condition=rng.choice(
+                        ["Pigg och glad.", "Trött i dag, sov dåligt.", "Gick själv till köket med rollator."]
+                    ),
+                    experienced_safety=rng.randint(5, 9),
+                )
 
     def _messages(self, case, target, officer, staff, users):
         """The written routine with hemtjänst: start notice and invitation sent and partly acknowledged; for
