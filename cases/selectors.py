@@ -39,6 +39,9 @@ def case_detail_queryset() -> QuerySet:
     """One case with everything its page shows, in a fixed number of queries."""
     return Case.objects.select_related(
         "client",
+        "client__hemtjanst_group_unit",
+        "client__safety_alarm_unit",
+        "client__night_service_unit",
         "team",
         "case_officer",
         "registered_by",
@@ -57,7 +60,9 @@ def case_detail_queryset() -> QuerySet:
 
 
 def client_detail_queryset() -> QuerySet:
-    return Client.objects.prefetch_related(
+    return Client.objects.select_related(
+        "hemtjanst_group_unit", "safety_alarm_unit", "night_service_unit"
+    ).prefetch_related(
         "relatives",
         Prefetch("cases", queryset=Case.objects.select_related("team").order_by("-created_at")),
     )

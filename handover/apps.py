@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class HandoverConfig(AppConfig):
     name = "handover"
+
+    def ready(self):
+        from cases.page_hooks import register_case_warning
+
+        from .services import day_receiver_warning
+
+        register_case_warning(day_receiver_warning)

@@ -34,35 +34,55 @@ RUNNING = (CaseState.ACTIVE, CaseState.HANDED_OVER)
 
 
 def default_recipients(case: Case) -> list[Recipient]:
-    """The client's hemtjänst group and its provider's day coordinator; with night interventions or a night
-    provider, the night patrol and the night coordinator too (001: "Om det finns nattinsatser kontaktas även
-    koordinator för natten")."""
+    """The client's hemtjänst group and its provider's day coordinator(s); with night interventions or a night
+    provider, the night patrol and its provider's night coordinator too (001: "Om det finns nattinsatser
+    kontaktas även koordinator för natten"). Read from the client's links to the directory, never from names
+    (issue 8: a spelling dropped the day coordinator). Units taken out of use receive nothing."""
     from scheduling.services import has_night_interventions
 
     client = case.client
     directory = list(Recipient.objects.filter(municipality_id=case.municipality_id, active=True))
+    active_ids = {r.pk for r in directory}
     chosen = []
-    group = next(
-        (
-            r
-            for r in directory
-            if r.kind == Recipient.Kind.GROUP and r.name.casefold() == client.hemtjanst_group.strip().casefold()
-        ),
-        None,
-    )
-    if group:
-        chosen.append(group)
-        chosen += [r for r in directory if r.kind == Recipient.Kind.COORDINATOR_DAY and r.provider == group.provider]
+
+    def with_coordinators(unit: Recipient, coordinator_kind: str) -> list[Recipient]:
+        same_provider = [r for r in directory if r.kind == coordinator_kind and r.provider == unit.provider]
+        return [unit] + (same_provider if unit.provider else [])
+
+    if client.hemtjanst_group_unit_id in active_ids:
+        chosen += with_coordinators(client.hemtjanst_group_unit, Recipient.Kind.COORDINATOR_DAY)
     if has_night_interventions(case):
+        patrol = client.night_service_unit if client.night_service_unit_id in active_ids else None
         patrols = [r for r in directory if r.kind == Recipient.Kind.NIGHT_PATROL]
-        named = [r for r in patrols if client.night_service and r.name.casefold() == client.night_service.casefold()]
-        patrol = (named or (patrols if len(patrols) == 1 else []) or [None])[0]
-        if patrol:
-            chosen.append(patrol)
-            chosen += [
-                r for r in directory if r.kind == Recipient.Kind.COORDINATOR_NIGHT and r.provider == patrol.provider
-            ]
+        if patrol is None and not client.has_night_provider and len(patrols) == 1:
+            patrol = patrols[0]  # night interventions, no provider named: the municipality's one night patrol
+        if patrol is not None:
+            chosen += with_coordinators(patrol, Recipient.Kind.COORDINATOR_NIGHT)
     return chosen
+
+
+def day_receiver_warning(case: Case) -> str:
+    """The team is told before anything is sent when no day coordinator of hemtjänst will receive the case's
+    messages (issue 8): for a decided case from what the start will choose, for a running one from its
+    receivers. Empty when all is well."""
+    if case.state == CaseState.DECIDED:
+        if any(r.kind == Recipient.Kind.COORDINATOR_DAY for r in default_recipients(case)):
+            return ""
+        return _(
+            "When the support starts, no day coordinator of hemtjänst will receive the start notice: the client's "
+            "home-care group is not linked to the hemtjänst directory, or its provider has no day coordinator in "
+            "it. Link the group on the client's page (or ask the administrator to add the unit to the directory), "
+            "or choose the receivers on the case's messages page after the start."
+        )
+    if (
+        case.state in RUNNING
+        and not CaseRecipient.objects.filter(case=case, recipient__kind=Recipient.Kind.COORDINATOR_DAY).exists()
+    ):
+        return _(
+            "No day coordinator of hemtjänst is among the case's receivers, so the start notice and the summaries "
+            "would not reach them. Choose the receivers on the case's messages page before you send anything."
+        )
+    return ""
 
 
 @transaction.atomic

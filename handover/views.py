@@ -104,11 +104,13 @@ def case_messages(request, pk):
         request.POST if action == "recipients" else None,
         municipality=case.municipality_id,
         initial={"recipients": recipients},
+        auto_id="receivers_%s",  # two forms on one page: each id once, so a label ticks its own box
     )
     new_form = MessageForm(
         request.POST if action == "new" else None,
         case_recipients=recipients,
         kinds=TEAM_KINDS,
+        auto_id="new_%s",
         initial={
             "kind": Message.Kind.SUMMARY,
             "subject": _("Hemgångsteam: summary for %(name)s") % {"name": case.client.full_name},
@@ -119,10 +121,14 @@ def case_messages(request, pk):
     if request.method == "POST" and can_write:
         try:
             if action == "recipients" and recipients_form.is_valid():
-                services.case_recipients_set(
+                saved = services.case_recipients_set(
                     actor=request.user, case=case, recipients=recipients_form.cleaned_data["recipients"]
                 )
-                messages.success(request, _("The receivers are saved."))
+                if saved:
+                    names = ", ".join(f"{r.name} ({r.get_kind_display().lower()})" for r in saved)
+                    messages.success(request, _("The receivers are saved: %(names)s.") % {"names": names})
+                else:
+                    messages.warning(request, _("The case has no receivers now: nothing can be sent to hemtjänst."))
                 return redirect("case_messages", pk=case.pk)
             if action == "new" and new_form.is_valid():
                 services.message_draft_and_send(actor=request.user, case=case, **new_form.cleaned_data)
@@ -149,6 +155,7 @@ def case_messages(request, pk):
             "action": action,
             "has_valid_consent": case.has_valid_consent(),
             "can_close": request.user.has_perm("cases.close_case", case),
+            "case_warnings": [w for w in [services.day_receiver_warning(case)] if w],
         },
     )
 

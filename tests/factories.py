@@ -13,6 +13,7 @@ from cases.models import (
     InterventionType,
     LegalBasis,
     Municipality,
+    Recipient,
     Referral,
     Role,
     Team,
@@ -87,8 +88,13 @@ def client(actor, **overrides):
         "street_address": "Provgatan 1",
         "postal_code": "999 99",
         "city": "Testby",
-        "hemtjanst_group": "Hemtjänst Centrum",
     }
+    # The client's group links to the directory when the world has it (tests/conftest.py), else free text.
+    group = Recipient.objects.filter(municipality_id=actor.municipality_id, kind="group", name="Hemtjänst Centrum")
+    if group.exists() and "hemtjanst_group" not in overrides:
+        fields["hemtjanst_group_unit"] = group.get()
+    else:
+        fields["hemtjanst_group"] = "Hemtjänst Centrum"
     fields.update(overrides)
     return services.client_register(actor=actor, **fields)
 

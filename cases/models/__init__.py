@@ -14,7 +14,7 @@ from .case import (
 from .catalogue import InterventionType, LegalBasis
 from .client import Client, Relative
 from .measures import CopmGoal, IbicPhase, IbicRating, IcfLevel, KatzAssessment, LifeArea, MeasurePhase, SafetyRating
-from .organisation import Municipality, Profession, Role, Shift, Team, User
+from .organisation import Municipality, Profession, Recipient, Role, Shift, Team, User
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
@@ -39,6 +39,7 @@ __all__ = [
     "MeasurePhase",
     "Municipality",
     "Profession",
+    "Recipient",
     "Referral",
     "Relative",
     "Role",
