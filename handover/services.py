@@ -220,14 +220,22 @@ def message_draft_and_send(*, actor, case: Case, kind: str, subject: str, body: 
 
 
 @transaction.atomic
-def message_send_to_team(*, actor, reply_to: Message, subject: str, body: str) -> Message:
+def message_send_to_team(
+    *, actor, subject: str, body: str, reply_to: Message | None = None, case: Case | None = None
+) -> Message:
     """Hemtjänst writes to the team about the case (its daily summary, night staff included), on behalf
-    of the receiver it belongs to; the same consent gate applies both ways."""
-    case = Case.objects.select_for_update(of=("self",)).select_related("team").get(pk=reply_to.case_id)
-    sender = (
-        Recipient.objects.filter(deliveries__message=reply_to, members=actor, case_links__case=case).distinct().first()
-    )
-    if sender is None or reply_to.sent_at is None:
+    of the receiver it belongs to: in reply to a message, or first, without waiting for one (001: "Hemtjänst
+    skickar sin dagliga sammanfattning"; issue 8). The unit must be one of the case's receivers; the same
+    consent gate applies both ways."""
+    if (reply_to is None) == (case is None):
+        raise ValueError("message_send_to_team needs either reply_to or case")
+    case_id = reply_to.case_id if reply_to is not None else case.pk
+    case = Case.objects.select_for_update(of=("self",)).select_related("team").get(pk=case_id)
+    senders = Recipient.objects.filter(members=actor, case_links__case=case, municipality_id=case.municipality_id)
+    if reply_to is not None:
+        senders = senders.filter(deliveries__message=reply_to) if reply_to.sent_at else senders.none()
+    sender = senders.distinct().order_by("kind", "name").first()
+    if sender is None:
         raise DomainError(_("You can only write about cases your unit receives messages on."), code="not_receiver")
     if case.state not in RUNNING:
         raise DomainError(_("The case is not active: nothing more is sent about it."), code="case_not_running")

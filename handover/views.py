@@ -1,6 +1,7 @@
 """The inbox, messages with receipts, the case's messages and the final handover."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,12 +18,22 @@ from .models import HandoverSummary, Message
 TEAM_KINDS = [Message.Kind.SUMMARY, Message.Kind.FREE]
 
 
+INBOX_PAGE_SIZE = 25
+
+
 @access.requires("handover.view_inbox")
 def inbox(request):
+    """The messages to the user's units, a page at a time; for hemtjänst also the cases they may start the
+    daily summary on (issue 8)."""
     show = request.GET.get("show", "")
+    if show not in ("unread", "unacknowledged"):
+        show = ""
     items = selectors.inbox(request.user, unread=show == "unread", unacknowledged=show == "unacknowledged")
-    access.log_reads(request, [(m.case.client_id, m.case_id) for m in items], what="inbox")
-    return render(request, "handover/inbox.html", {"items": items, "show": show})
+    page = Paginator(items, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    to_write = selectors.cases_to_write_on(request.user)
+    reads = [(m.case.client_id, m.case_id) for m in page] + [(c.client_id, c.pk) for c in to_write]
+    access.log_reads(request, reads, what="inbox")
+    return render(request, "handover/inbox.html", {"page": page, "items": page, "show": show, "to_write": to_write})
 
 
 @access.requires("handover.view_message", on_object=True)
@@ -73,6 +84,23 @@ def message_reply(request, pk):
             messages.success(request, _("The summary is sent to the team."))
             return redirect("message_detail", pk=message.pk)
     return render(request, "handover/message_reply.html", {"message": message, "form": form})
+
+
+@access.requires("handover.write_first_to_team", on_object=True)
+def summary_to_team(request, pk):
+    """Hemtjänst starts its daily summary to the team for a case its unit receives messages on, without
+    waiting for a message to reply to (issue 8)."""
+    case = access.get_case_for_receiver(request, pk, perm="handover.write_first_to_team", what="summary.to_team")
+    form = ReplyForm(request.POST or None, initial={"subject": _("Summary from hemtjänst")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_send_to_team(actor=request.user, case=case, **form.cleaned_data)
+        except DomainError as err:
+            show_error(form, err)
+        else:
+            messages.success(request, _("The summary is sent to the team."))
+            return redirect("inbox")
+    return render(request, "handover/summary_to_team.html", {"case": case, "form": form})
 
 
 @access.requires("handover.view_message", on_object=True)

@@ -191,7 +191,7 @@ def test_a_providers_system_lists_fetches_and_acknowledges(world, start_case):
     _send_drafts(world, case)
     f.hand_over(world.staff, case)
     api = _api(world.coordinator)
-    listing = api.get(reverse("api-message-list"), {"unacknowledged": "true"}).json()
+    listing = api.get(reverse("api-message-list"), {"unacknowledged": "true"}).json()["results"]
     assert {m["kind"] for m in listing} == {"start_notice", "meeting_invitation", "final_handover"}
     handover = next(m for m in listing if m["kind"] == "final_handover")
     detail = api.get(reverse("api-message-detail", args=[handover["id"]])).json()
