@@ -172,9 +172,14 @@ def visible_clients(user, base: QuerySet | None = None) -> QuerySet:
 # --- fetch with check and log ----------------------------------------------------------------------
 
 
-def get_case_for(request, pk, *, perm: str = "cases.view_case", what: str, queryset: QuerySet | None = None) -> Case:
-    """The case `pk` if the user may `perm` it, logged as a read of its client; 404 otherwise."""
+def get_case_for(
+    request, pk, *, perm: str = "cases.view_case", what: str, queryset: QuerySet | None = None, receivers: bool = False
+) -> Case:
+    """The case `pk` if the user may `perm` it, logged as a read of its client; 404 otherwise. With
+    `receivers`, also a case the hemtjänst user's unit receives messages on (`perm` still decides)."""
     case = visible_cases(request.user, queryset).filter(pk=pk).first()
+    if case is None and receivers:
+        case = receiver_cases(request.user, queryset).filter(pk=pk).first()
     if case is None or not request.user.has_perm(perm, case):
         raise Http404
     log_reads(request, [(case.client_id, case.pk)], what=what)
@@ -290,8 +295,13 @@ def receiver_on_case(user, case):
     ).exists()
 
 
+receiving_coordinator = is_coordinator & same_municipality & receiver_on_case
+
 rules.add_perm("handover.view_inbox", is_coordinator | is_team_member)
-rules.add_perm("handover.write_first_to_team", is_coordinator & same_municipality & receiver_on_case & case_is_running)
+# The day-6 meeting's invitation (.ics, no personal data) for those who see the case and for hemtjänst's
+# coordinators whose unit is on it: they take part in the meeting (001).
+rules.add_perm("scheduling.fetch_meeting_ics", can_view_case | receiving_coordinator)
+rules.add_perm("handover.write_first_to_team", receiving_coordinator & case_is_running)
 rules.add_perm("handover.view_case_messages", team_of_case | case_officer_of_municipality)
 rules.add_perm("handover.write_to_hemtjanst", team_of_case & is_team_staff & case_is_running)
 rules.add_perm("handover.view_message", receives_message | reads_case_of_message)
@@ -328,15 +338,6 @@ def receiver_cases(user, base: QuerySet | None = None) -> QuerySet:
     # Through the directory's reverse link to the case's receivers: no import from handover/.
     on_cases = Recipient.objects.filter(members=user).values("case_links__case")
     return qs.filter(municipality_id=user.municipality_id, pk__in=on_cases)
-
-
-def get_case_for_receiver(request, pk, *, perm: str, what: str) -> Case:
-    """A case the hemtjänst user's unit receives messages on, if `perm` holds; logged; 404 otherwise."""
-    case = receiver_cases(request.user, Case.objects.select_related("client", "team")).filter(pk=pk).first()
-    if case is None or not request.user.has_perm(perm, case):
-        raise Http404
-    log_reads(request, [(case.client_id, case.pk)], what=what)
-    return case
 
 
 def get_message_for(request, pk, *, what: str):

@@ -4,6 +4,7 @@ do not import upward). handover/ registers its warnings from its AppConfig.ready
 from collections.abc import Callable
 
 _case_warnings: list[Callable] = []
+_timeline_sources: list[Callable] = []
 
 
 def register_case_warning(warning: Callable) -> None:
@@ -14,3 +15,13 @@ def register_case_warning(warning: Callable) -> None:
 
 def case_warnings(case) -> list[str]:
     return [text for text in (warning(case) for warning in _case_warnings) if text]
+
+
+def register_timeline_source(source: Callable) -> None:
+    """`source(case) -> list[cases.selectors.TimelineEntry]`: more of what happened, for the case timeline."""
+    if source not in _timeline_sources:
+        _timeline_sources.append(source)
+
+
+def timeline_entries(case) -> list:
+    return [entry for source in _timeline_sources for entry in source(case)]

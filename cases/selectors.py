@@ -158,6 +158,9 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
             )
         )
 
+    from .page_hooks import timeline_entries
+
+    entries += timeline_entries(case)
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries
 

@@ -5,8 +5,10 @@ class HandoverConfig(AppConfig):
     name = "handover"
 
     def ready(self):
-        from cases.page_hooks import register_case_warning
+        from cases.page_hooks import register_case_warning, register_timeline_source
 
+        from .selectors import timeline_acknowledgements
         from .services import day_receiver_warning
 
         register_case_warning(day_receiver_warning)
+        register_timeline_source(timeline_acknowledgements)

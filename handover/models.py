@@ -166,7 +166,11 @@ class HandoverSummary(models.Model):
     # The PDF as it was sent: stored, so that what hemtjänst received can always be shown again.
     pdf = models.BinaryField(null=True, blank=True, editable=False)
     pdf_created_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["pdf"])
+    # The preview as last rendered, and the `updated_at` it was rendered from: a GET of the preview renders
+    # only when the summary has been saved since (WeasyPrint takes seconds). A cache, so not in the history.
+    preview_pdf = models.BinaryField(null=True, blank=True, editable=False)
+    preview_rendered_for = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["pdf", "preview_pdf", "preview_rendered_for"])
 
     class Meta:
         verbose_name = _("handover summary")

@@ -1,9 +1,11 @@
 """The queries of the inbox and the case's messages, chosen once."""
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from cases.access import receiver_cases, visible_messages
 from cases.models import CaseState, Role
+from cases.selectors import TimelineEntry
 
 from .models import CaseRecipient, Delivery, Message, MessageRead
 
@@ -76,3 +78,22 @@ def message_detail(pk: int):
         .filter(pk=pk)
         .first()
     )
+
+
+def timeline_acknowledgements(case) -> list:
+    """Who acknowledged what, for the case timeline: the person by name and the unit they acknowledged for
+    (001: "Det är viktigt att mottagaren bekräftar"). One query."""
+    receipts = (
+        Delivery.objects.filter(message__case=case, acknowledged_at__isnull=False)
+        .select_related("message", "recipient", "team", "acknowledged_by")
+        .order_by("acknowledged_at")
+    )
+    return [
+        TimelineEntry(
+            d.acknowledged_at,
+            f"{d.acknowledged_by.display_name} ({d.receiver_name})",
+            _("Acknowledged: %(kind)s") % {"kind": d.message.get_kind_display().lower()},
+            d.message.subject,
+        )
+        for d in receipts
+    ]

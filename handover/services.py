@@ -198,6 +198,8 @@ def message_send(*, actor, message: Message) -> Message:
         raise DomainError(_("The case is not active: nothing more is sent about it."), code="case_not_running")
     if message.kind == Message.Kind.FINAL_HANDOVER and case.state != CaseState.ACTIVE:
         raise DomainError(_("The handover is sent while the support is active."), code="case_not_active")
+    if message.kind == Message.Kind.FINAL_HANDOVER:
+        _check_handover_day(case)
     if message.kind == Message.Kind.CLOSING_NOTICE and case.state != CaseState.HANDED_OVER:
         raise DomainError(_("Send the final handover before the closing notice."), code="handover_first")
     if not message.deliveries.exists():
@@ -471,6 +473,21 @@ def handover_save(
     return summary
 
 
+def handover_preview_pdf(summary: HandoverSummary) -> bytes:
+    """The preview of the handover PDF: rendered once per saved version of the summary (keyed on its
+    `updated_at`) and kept, so opening it again does not render anew. What is sent is rendered at sending."""
+    from .document import render_handover_pdf
+
+    if summary.preview_pdf is not None and summary.preview_rendered_for == summary.updated_at:
+        return bytes(summary.preview_pdf)
+    content = render_handover_pdf(summary)
+    # Only if the summary is still the version rendered (a save in between makes the next GET render again).
+    HandoverSummary.objects.filter(pk=summary.pk, updated_at=summary.updated_at).update(
+        preview_pdf=content, preview_rendered_for=summary.updated_at
+    )
+    return content
+
+
 def _attach_handover_pdf(case: Case, actor) -> None:
     """Render the handover PDF as it is sent and keep it, so that what hemtjänst got can be shown again."""
     from .document import render_handover_pdf
@@ -500,9 +517,31 @@ END_OF_SUPPORT_TEXTS = {
 }
 
 
+def handover_opens_on(case: Case):
+    """The first day the final handover may be sent: the team's follow-up day (day 6 by default, day 1 being
+    the decision's start). 001: "Från dag 6 anpassar teamet sitt arbete steg för steg" — the handover comes
+    after the follow-up meeting has looked at the client's continued needs, never in the first days."""
+    from scheduling.calendar import support_day
+
+    return support_day(case.decision.start_date, case.team.follow_up_day)
+
+
+def _check_handover_day(case: Case) -> None:
+    opens_on = handover_opens_on(case)
+    if timezone.localdate() < opens_on:
+        raise DomainError(
+            _("The final handover is sent from day %(day)s of the support (%(date)s), after the follow-up meeting.")
+            % {"day": case.team.follow_up_day, "date": date_format(opens_on, "j F Y")},
+            code="handover_too_early",
+        )
+
+
 @transaction.atomic
 def end_of_support_draft(*, actor, case: Case, kind: str) -> Message:
-    """The final handover message (its PDF is attached when sent) or the closing notice, drafted once."""
+    """The final handover message (its PDF is attached when sent) or the closing notice, drafted once; the
+    handover not before the team's follow-up day."""
+    if kind == Message.Kind.FINAL_HANDOVER:
+        _check_handover_day(Case.objects.select_related("decision", "team").get(pk=case.pk))
     existing = Message.objects.filter(case=case, kind=kind, sent_at__isnull=True).first()
     if existing:
         return existing

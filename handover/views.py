@@ -5,9 +5,11 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import access
+from cases.models import Case, CaseState
 from cases.views import show_error
 from hemgang.errors import DomainError
 
@@ -16,6 +18,7 @@ from .forms import AcknowledgeForm, CaseRecipientsForm, HandoverForm, MessageFor
 from .models import HandoverSummary, Message
 
 TEAM_KINDS = [Message.Kind.SUMMARY, Message.Kind.FREE]
+ICS_KINDS = (Message.Kind.START_NOTICE, Message.Kind.MEETING_INVITATION)
 
 
 INBOX_PAGE_SIZE = 25
@@ -64,6 +67,9 @@ def message_detail(request, pk):
             "to_acknowledge": [d for d in mine if d.acknowledged_at is None],
             "can_reply": request.user.has_perm("handover.write_to_team", message),
             "has_pdf": message.kind == Message.Kind.FINAL_HANDOVER and message.sent_at is not None,
+            "can_fetch_ics": message.kind in ICS_KINDS
+            and request.user.has_perm("scheduling.fetch_meeting_ics", message.case)
+            and hasattr(message.case, "follow_up_meeting"),
         },
     )
 
@@ -90,7 +96,14 @@ def message_reply(request, pk):
 def summary_to_team(request, pk):
     """Hemtjänst starts its daily summary to the team for a case its unit receives messages on, without
     waiting for a message to reply to (issue 8)."""
-    case = access.get_case_for_receiver(request, pk, perm="handover.write_first_to_team", what="summary.to_team")
+    case = access.get_case_for(
+        request,
+        pk,
+        perm="handover.write_first_to_team",
+        what="summary.to_team",
+        queryset=Case.objects.select_related("client", "team"),
+        receivers=True,
+    )
     form = ReplyForm(request.POST or None, initial={"subject": _("Summary from hemtjänst")})
     if request.method == "POST" and form.is_valid():
         try:
@@ -167,9 +180,10 @@ def case_messages(request, pk):
                 draft = services.end_of_support_draft(actor=request.user, case=case, kind=kind)
                 return redirect("message_edit", pk=draft.pk)
         except DomainError as err:
-            show_error(recipients_form if action == "recipients" else new_form, err)
-            if action in ("handover", "closing"):
+            if action in ("handover", "closing"):  # buttons without a form of their own
                 messages.error(request, str(err.message))
+            else:
+                show_error(recipients_form if action == "recipients" else new_form, err)
     return render(
         request,
         "handover/case_messages.html",
@@ -183,6 +197,8 @@ def case_messages(request, pk):
             "action": action,
             "has_valid_consent": case.has_valid_consent(),
             "can_close": request.user.has_perm("cases.close_case", case),
+            "handover_opens_on": services.handover_opens_on(case) if case.state == CaseState.ACTIVE else None,
+            "today": timezone.localdate(),
             "case_warnings": [w for w in [services.day_receiver_warning(case)] if w],
         },
     )
@@ -264,11 +280,9 @@ def handover_edit(request, pk):
 
 @access.requires("handover.view_case_messages", on_object=True)
 def handover_pdf(request, pk):
-    """The handover PDF: as sent when it has been sent, otherwise a preview of the summary as it stands."""
-    from .document import render_handover_pdf
-
+    """The handover PDF: as sent when it has been sent, otherwise a preview of the summary as last saved."""
     case = access.get_case_for(request, pk, perm="handover.view_case_messages", what="handover.pdf")
     summary = HandoverSummary.objects.filter(case=case).first()
     if summary is None:
         raise Http404
-    return _pdf_response(bytes(summary.pdf) if summary.pdf else render_handover_pdf(summary), case)
+    return _pdf_response(bytes(summary.pdf) if summary.pdf else services.handover_preview_pdf(summary), case)
