@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from rest_framework.permissions import BasePermission
 
-from .models import OPEN_STATES, AccessLog, Case, Client, Role
+from .models import OPEN_STATES, AccessLog, Case, Client, Recipient, Role
 
 # --- predicates -------------------------------------------------------------------------------------
 
@@ -181,9 +181,14 @@ def visible_clients(user, base: QuerySet | None = None) -> QuerySet:
 # --- fetch with check and log ----------------------------------------------------------------------
 
 
-def get_case_for(request, pk, *, perm: str = "cases.view_case", what: str, queryset: QuerySet | None = None) -> Case:
-    """The case `pk` if the user may `perm` it, logged as a read of its client; 404 otherwise."""
+def get_case_for(
+    request, pk, *, perm: str = "cases.view_case", what: str, queryset: QuerySet | None = None, receivers: bool = False
+) -> Case:
+    """The case `pk` if the user may `perm` it, logged as a read of its client; 404 otherwise. With
+    `receivers`, also a case the hemtjänst user's unit receives messages on (`perm` still decides)."""
     case = visible_cases(request.user, queryset).filter(pk=pk).first()
+    if case is None and receivers:
+        case = receiver_cases(request.user, queryset).filter(pk=pk).first()
     if case is None or not request.user.has_perm(perm, case):
         raise Http404
     log_reads(request, [(case.client_id, case.pk)], what=what)
@@ -288,7 +293,24 @@ def receiver_of_delivery(user, delivery):
     return user.role in (Role.TEAM_STAFF, Role.UNIT_MANAGER) and delivery.team_id == user.team_id
 
 
+@rules.predicate
+def receiver_on_case(user, case):
+    """A hemtjänst user whose unit is among the case's receivers (CaseRecipient): they may write to the
+    team about it first (issue 8) and fetch its meeting invitation, but never open the case itself."""
+    if case is None or not user.is_authenticated:
+        return False
+    return case.case_recipients.filter(
+        recipient__members=user, recipient__municipality_id=case.municipality_id
+    ).exists()
+
+
+receiving_coordinator = is_coordinator & same_municipality & receiver_on_case
+
 rules.add_perm("handover.view_inbox", is_coordinator | is_team_member)
+# The day-6 meeting's invitation (.ics, no personal data) for those who see the case and for hemtjänst's
+# coordinators whose unit is on it: they take part in the meeting (001).
+rules.add_perm("scheduling.fetch_meeting_ics", can_view_case | receiving_coordinator)
+rules.add_perm("handover.write_first_to_team", receiving_coordinator & case_is_running)
 rules.add_perm("handover.view_case_messages", team_of_case | case_officer_of_municipality)
 rules.add_perm("handover.write_to_hemtjanst", team_of_case & is_team_staff & case_is_running)
 rules.add_perm("handover.view_message", receives_message | reads_case_of_message)
@@ -315,6 +337,16 @@ def visible_messages(user, base: QuerySet | None = None) -> QuerySet:
     if user.role == Role.INTEGRATION:
         return qs.none()
     return qs.filter(case__in=visible_cases(user))
+
+
+def receiver_cases(user, base: QuerySet | None = None) -> QuerySet:
+    """The cases a hemtjänst user's units are receivers on (CaseRecipient), in their municipality."""
+    qs = Case.objects.all() if base is None else base
+    if not (user.is_authenticated and user.role == Role.COORDINATOR and user.municipality_id):
+        return qs.none()
+    # Through the directory's reverse link to the case's receivers: no import from handover/.
+    on_cases = Recipient.objects.filter(members=user).values("case_links__case")
+    return qs.filter(municipality_id=user.municipality_id, pk__in=on_cases)
 
 
 def get_message_for(request, pk, *, what: str):

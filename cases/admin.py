@@ -12,7 +12,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Decision, InterventionType, LegalBasis, Municipality, Team, User
+from .models import Decision, InterventionType, LegalBasis, Municipality, Recipient, Team, User
 
 admin.site.site_header = _("Hemgång administration")
 admin.site.site_title = _("Hemgång administration")
@@ -123,3 +123,14 @@ class UserAdmin(MunicipalityScopedAdmin, BaseUserAdmin):
             if obj is not None and obj.pk == request.user.pk:
                 fields += ["role", "municipality", "team", "profession", "groups", "is_staff"]
         return fields
+
+
+@admin.register(Recipient)
+class RecipientAdmin(MunicipalityScopedAdmin):
+    """The hemtjänst directory: coordinators, groups, night patrol, the safety-alarm centre and the users who
+    act for each. The client's providers link to it; messages go to it."""
+
+    list_display = ["name", "kind", "provider", "municipality", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name", "provider"]
+    filter_horizontal = ["members"]

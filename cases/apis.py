@@ -1,7 +1,7 @@
 """The REST API for hospital systems and integrations: the same services as the pages, other clothes."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -80,6 +80,42 @@ class CaseSerializer(serializers.ModelSerializer):
         return hasattr(case, "decision")
 
 
+class UnitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ProviderSerializer(serializers.Serializer):
+    """One of the client's other providers: the unit in the hemtjänst directory, or free text for one not in it."""
+
+    unit = UnitSerializer(allow_null=True)
+    other = serializers.CharField(help_text="A provider not in the directory.")
+
+
+class ProvidersSerializer(serializers.Serializer):
+    hemtjanst_group = ProviderSerializer()
+    safety_alarm = ProviderSerializer()
+    night_service = ProviderSerializer()
+
+
+class CaseDetailSerializer(CaseSerializer):
+    providers = serializers.SerializerMethodField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "providers"]
+
+    @extend_schema_field(ProvidersSerializer)
+    def get_providers(self, case) -> dict:
+        client = case.client
+        return {
+            name: {
+                "unit": {"id": unit.pk, "name": unit.name} if (unit := getattr(client, f"{name}_unit")) else None,
+                "other": getattr(client, name),
+            }
+            for name in ("hemtjanst_group", "safety_alarm", "night_service")
+        }
+
+
 class ReferralCreateView(APIView):
     rule = "cases.register_referral"
     permission_classes = [access.RulePermission]
@@ -123,10 +159,10 @@ class CaseDetailView(APIView):
     rule_on_object = True
     permission_classes = [access.RulePermission]
 
-    @extend_schema(responses=CaseSerializer)
+    @extend_schema(responses=CaseDetailSerializer)
     def get(self, request, pk):
         case = access.get_case_for(request, pk, what="api.case.detail", queryset=selectors.case_detail_queryset())
-        return Response(CaseSerializer(case).data)
+        return Response(CaseDetailSerializer(case).data)
 
 
 class DecisionDetailView(APIView):

@@ -1,12 +1,13 @@
 """Forms parse and explain; the rules themselves live in services.py and the database."""
 
 from django import forms
+from django.db.models import Q
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .identity import InvalidIdentityNumber, parse_identity_number
-from .models import Client, Consent, Intervention, InterventionType, LegalBasis, Referral, Relative, Team
+from .models import Client, Consent, Intervention, InterventionType, LegalBasis, Recipient, Referral, Relative, Team
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -49,15 +50,37 @@ class ClientForm(forms.ModelForm):
             "door_code",
             "phone",
             "protected_identity",
+            "hemtjanst_group_unit",
             "hemtjanst_group",
+            "safety_alarm_unit",
             "safety_alarm",
+            "night_service_unit",
             "night_service",
         ]
+        labels = {
+            "hemtjanst_group": _("Other home-care group (not in the directory)"),
+            "safety_alarm": _("Other safety alarm (not in the directory)"),
+            "night_service": _("Other night service (not in the directory)"),
+        }
 
     ADDRESS_FIELDS = ("street_address", "postal_code", "city", "door_code")
+    # Each provider: the select of the directory's units of its kind, then the free text for one not in it.
+    PROVIDERS = (
+        ("hemtjanst_group_unit", Recipient.Kind.GROUP, "hemtjanst_group"),
+        ("safety_alarm_unit", Recipient.Kind.SAFETY_ALARM, "safety_alarm"),
+        ("night_service_unit", Recipient.Kind.NIGHT_PATROL, "night_service"),
+    )
 
-    def __init__(self, *args, hide_address: bool = False, **kwargs):
+    def __init__(self, *args, municipality_id: int, hide_address: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        for link, kind, _text in self.PROVIDERS:
+            # The municipality's units in use, and the one already linked even if it is no longer in use.
+            in_use = Q(municipality_id=municipality_id, kind=kind, active=True)
+            current = getattr(self.instance, f"{link}_id", None)
+            field = self.fields[link]
+            field.queryset = Recipient.objects.filter(in_use | Q(pk=current) if current else in_use)
+            field.empty_label = _("– none, or other (write below) –")
+            field.help_text = _("From the municipality's hemtjänst directory.")
         if self.instance.pk:
             # The number identifies the client; it is not changed on the edit form.
             del self.fields["personal_number"]
@@ -73,6 +96,20 @@ class ClientForm(forms.ModelForm):
     def validate_unique(self):
         # Uniqueness per municipality is a rule of the service (with a message that helps).
         pass
+
+    def provider_pairs(self):
+        """(select, free text) bound fields per provider, for the template."""
+        return [(self[link], self[text]) for link, _kind, text in self.PROVIDERS]
+
+    def clean(self):
+        cleaned = super().clean()
+        for link, _kind, text in self.PROVIDERS:
+            if cleaned.get(link) and (cleaned.get(text) or "").strip():
+                self.add_error(
+                    text,
+                    _("Choose the unit from the directory or write another provider (not in the directory), not both."),
+                )
+        return cleaned
 
 
 class RelativeForm(forms.ModelForm):

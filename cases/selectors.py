@@ -72,6 +72,9 @@ def case_detail_queryset() -> QuerySet:
     """One case with everything its page shows, in a fixed number of queries."""
     return Case.objects.select_related(
         "client",
+        "client__hemtjanst_group_unit",
+        "client__safety_alarm_unit",
+        "client__night_service_unit",
         "team",
         "case_officer",
         "registered_by",
@@ -90,7 +93,9 @@ def case_detail_queryset() -> QuerySet:
 
 
 def client_detail_queryset() -> QuerySet:
-    return Client.objects.prefetch_related(
+    return Client.objects.select_related(
+        "hemtjanst_group_unit", "safety_alarm_unit", "night_service_unit"
+    ).prefetch_related(
         "relatives",
         Prefetch("cases", queryset=Case.objects.select_related("team").order_by("-created_at")),
     )
@@ -212,6 +217,9 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
             )
         )
 
+    from .page_hooks import timeline_entries
+
+    entries += timeline_entries(case)
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries
 

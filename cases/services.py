@@ -26,6 +26,7 @@ from .models import (
     Consent,
     Decision,
     Intervention,
+    Recipient,
     Referral,
     Relative,
     Team,
@@ -43,6 +44,15 @@ CLIENT_FIELDS = (
     "hemtjanst_group",
     "safety_alarm",
     "night_service",
+    "hemtjanst_group_unit",
+    "safety_alarm_unit",
+    "night_service_unit",
+)
+# The client's providers: the link to the directory, the kind of unit it must be, the free text beside it.
+PROVIDER_LINKS = (
+    ("hemtjanst_group_unit", Recipient.Kind.GROUP, "hemtjanst_group"),
+    ("safety_alarm_unit", Recipient.Kind.SAFETY_ALARM, "safety_alarm"),
+    ("night_service_unit", Recipient.Kind.NIGHT_PATROL, "night_service"),
 )
 REFERRAL_FIELDS = (
     "source",
@@ -94,6 +104,7 @@ def client_register(*, actor, personal_number: str, relatives: list[dict] | None
     for name in CLIENT_FIELDS:
         if name in fields:
             setattr(client, name, fields[name])
+    _check_provider_links(client, [link for link, _kind, _text in PROVIDER_LINKS if fields.get(link)])
     try:
         with transaction.atomic():
             _save(client, actor)
@@ -113,11 +124,37 @@ def client_update(*, actor, client: Client, relatives: list[dict] | None = None,
     changed = [name for name in CLIENT_FIELDS if name in fields and getattr(client, name) != fields[name]]
     for name in changed:
         setattr(client, name, fields[name])
+    _check_provider_links(client, [name for name in changed if name.endswith("_unit")])
     if changed:
         _save(client, actor, update_fields=changed)
     if relatives is not None:
         relatives_replace(actor=actor, client=client, relatives=relatives)
     return client
+
+
+def _check_provider_links(client: Client, newly_linked: list[str]) -> None:
+    """A provider links to an active unit of the right kind in the client's own municipality (a unit taken
+    out of use later stays linked until someone changes it); the free text is only for a provider that is
+    not in the directory, so a provider is either linked or written, never both."""
+    for link_field, kind, text_field in PROVIDER_LINKS:
+        unit = getattr(client, link_field)
+        if unit is None:
+            continue
+        if link_field in newly_linked and (
+            unit.municipality_id != client.municipality_id or unit.kind != kind or not unit.active
+        ):
+            raise DomainValidationError(
+                _("Choose %(what)s from the municipality's directory of units in use.")
+                % {"what": Recipient.Kind(kind).label.lower()},
+                code="provider_not_in_directory",
+                field=link_field,
+            )
+        if getattr(client, text_field).strip():
+            raise DomainValidationError(
+                _("Choose the unit from the directory or write another provider (not in the directory), not both."),
+                code="provider_linked_and_written",
+                field=text_field,
+            )
 
 
 def relatives_replace(*, actor, client: Client, relatives: list[dict]) -> None:

@@ -28,6 +28,7 @@ from .forms import (
     TeamForm,
 )
 from .models import TRANSITIONS_NEEDING_REASON, CaseState, Consent, Role
+from .page_hooks import case_warnings
 from .services import InterventionLine
 
 
@@ -93,7 +94,7 @@ def client_new(request):
     prefill = request.method == "POST" and "prefill" in request.POST
     data = request.POST if request.method == "POST" and not prefill else None
     initial = {"personal_number": request.POST.get("q", "")} if prefill else {}
-    client_form = ClientForm(data, prefix="client", initial=initial)
+    client_form = ClientForm(data, prefix="client", initial=initial, municipality_id=request.user.municipality_id)
     relatives = RelativeFormSet(data, prefix="relatives")
     referral_form = ReferralForm(data, prefix="referral")
     if data is not None and client_form.is_valid() and relatives.is_valid() and referral_form.is_valid():
@@ -132,7 +133,9 @@ def client_edit(request, pk):
     )
     data = request.POST if request.method == "POST" else None
     hide_address = not request.user.has_perm("cases.view_address", client)
-    form = ClientForm(data, instance=client, prefix="client", hide_address=hide_address)
+    form = ClientForm(
+        data, instance=client, prefix="client", hide_address=hide_address, municipality_id=client.municipality_id
+    )
     initial = [
         {name: getattr(r, name) for name in services.RELATIVE_FIELDS} | {"id": r.pk} for r in client.relatives.all()
     ]
@@ -143,9 +146,13 @@ def client_edit(request, pk):
             fields = {k: v for k, v in fields.items() if k not in ClientForm.ADDRESS_FIELDS} | form.changed_address()
         # The form already wrote the cleaned values onto the instance; the service compares with the
         # stored row, which it reads again under a lock.
-        services.client_update(actor=request.user, client=client, relatives=_relatives_from(relatives), **fields)
-        messages.success(request, _("The client's details are saved."))
-        return redirect("client_detail", pk=client.pk)
+        try:
+            services.client_update(actor=request.user, client=client, relatives=_relatives_from(relatives), **fields)
+        except DomainError as err:
+            show_error(form, err)
+        else:
+            messages.success(request, _("The client's details are saved."))
+            return redirect("client_detail", pk=client.pk)
     return render(request, "clients/edit.html", {"client": client, "form": form, "relatives": relatives})
 
 
@@ -181,6 +188,7 @@ def case_detail(request, pk):
         "referral": getattr(case, "referral", None),
         "valid_consent": case.valid_consent_on(today),
         "timeline": selectors.case_timeline(case),
+        "case_warnings": case_warnings(case),
         "show_address": request.user.has_perm("cases.view_address", case),
         "can_record_consent": request.user.has_perm("cases.record_consent", case),
         "measures": measures.case_measures_summary(case),
@@ -201,7 +209,9 @@ def consent_new(request, pk):
     initial = {
         "given_on": timezone.localdate(),
         "scope": _("Information transfer between the hemgångsteam and hemtjänst."),
-        "recipients": ", ".join(p for p in [case.client.hemtjanst_group, case.client.night_service] if p),
+        "recipients": ", ".join(
+            p for p in [case.client.hemtjanst_group_display, case.client.night_service_display] if p
+        ),
     }
     form = ConsentForm(request.POST or None, initial=initial)
     # Offered from the decision forms when the period runs past the consent: back there afterwards.

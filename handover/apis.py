@@ -7,6 +7,7 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from cases import access
@@ -79,21 +80,31 @@ class AcknowledgeSerializer(StrictSerializer):
     representative = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
+class PaginatedMessageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = MessageSerializer(many=True)
+
+
 class MessageListView(APIView):
     rule = "handover.view_inbox"
     permission_classes = [access.RulePermission]
 
     @extend_schema(
         parameters=[OpenApiParameter("unacknowledged", bool, description="only messages still to acknowledge")],
-        responses=MessageSerializer(many=True),
+        responses=PaginatedMessageSerializer,
     )
     def get(self, request):
-        """The messages to the caller's units (or team), newest first."""
+        """The messages to the caller's units (or team), newest first, a page at a time (`limit`, `offset`)
+        with the total `count`."""
         items = selectors.inbox(
             request.user, unacknowledged=request.query_params.get("unacknowledged") in ("1", "true")
         )
-        access.log_reads(request, [(m.case.client_id, m.case_id) for m in items], what="api.inbox")
-        return Response(MessageSerializer(items, many=True).data)
+        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+        page = paginator.paginate_queryset(items, request, view=self)
+        access.log_reads(request, [(m.case.client_id, m.case_id) for m in page], what="api.inbox")
+        return paginator.get_paginated_response(MessageSerializer(page, many=True).data)
 
 
 class MessageDetailView(APIView):

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class HandoverConfig(AppConfig):
     name = "handover"
     verbose_name = _("Handover")
+
+    def ready(self):
+        from cases.page_hooks import register_case_warning, register_timeline_source
+
+        from .selectors import timeline_acknowledgements
+        from .services import day_receiver_warning
+
+        register_case_warning(day_receiver_warning)
+        register_timeline_source(timeline_acknowledgements)

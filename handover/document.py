@@ -29,7 +29,9 @@ TEMPLATE = "handover/handover_pdf.html"
 # The measures add one more (cases.measures.case_measures_summary).
 _SUMMARY_QUERYSET = HandoverSummary.objects.select_related(
     "author",
-    "case__client",
+    "case__client__hemtjanst_group_unit",
+    "case__client__safety_alarm_unit",
+    "case__client__night_service_unit",
     "case__municipality",
     "case__team",
     "case__case_officer",
@@ -85,9 +87,9 @@ def handover_context(summary: HandoverSummary) -> dict:
             "address": client.address_display if shown else "",
             "door_code": client.door_code if shown else "",
             "phone": client.phone,
-            "hemtjanst_group": client.hemtjanst_group,
-            "safety_alarm": client.safety_alarm,
-            "night_service": client.night_service,
+            "hemtjanst_group": client.hemtjanst_group_display,
+            "safety_alarm": client.safety_alarm_display,
+            "night_service": client.night_service_display,
         },
         "relatives": list(client.relatives.all()),
         "case_officer": case.case_officer,

@@ -9,43 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cases.models import Case, Consent, Intervention, Municipality, Team
+from cases.models import Case, Consent, Intervention, Recipient, Team
 
-
-class Recipient(models.Model):
-    """An organisational receiver in hemtjänst (often a private provider): its coordinators, its group,
-    the night coordinator, the night patrol. Its users read and acknowledge on its behalf."""
-
-    class Kind(models.TextChoices):
-        COORDINATOR_DAY = "coordinator_day", _("Home-care coordinator (day)")
-        COORDINATOR_NIGHT = "coordinator_night", _("Home-care coordinator (night)")
-        GROUP = "group", _("Home-care group")
-        NIGHT_PATROL = "night_patrol", _("Night patrol")
-
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="recipients", verbose_name=_("municipality")
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=200)
-    provider = models.CharField(_("provider"), max_length=200, blank=True, help_text=_("E.g. the company."))
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="recipients", blank=True, verbose_name=_("members")
-    )
-    active = models.BooleanField(_("in use"), default=True)
-    history = HistoricalRecords(m2m_fields=[members])
-
-    class Meta:
-        verbose_name = _("recipient")
-        verbose_name_plural = _("recipients")
-        ordering = ["kind", "name"]
-        constraints = [models.UniqueConstraint(fields=["municipality", "kind", "name"], name="recipient_unique")]
-
-    def __str__(self):
-        return f"{self.name} ({self.get_kind_display()})"
-
-    @property
-    def is_night(self) -> bool:
-        return self.kind in (self.Kind.COORDINATOR_NIGHT, self.Kind.NIGHT_PATROL)
+# The hemtjänst directory is organisational data and lives in cases/ (issue 8); re-exported for handover code.
+__all__ = [
+    "CaseRecipient",
+    "Delivery",
+    "HandoverIntervention",
+    "HandoverSummary",
+    "Message",
+    "MessageRead",
+    "Recipient",
+]
 
 
 class CaseRecipient(models.Model):
@@ -191,7 +166,11 @@ class HandoverSummary(models.Model):
     # The PDF as it was sent: stored, so that what hemtjänst received can always be shown again.
     pdf = models.BinaryField(null=True, blank=True, editable=False)
     pdf_created_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["pdf"])
+    # The preview as last rendered, and the `updated_at` it was rendered from: a GET of the preview renders
+    # only when the summary has been saved since (WeasyPrint takes seconds). A cache, so not in the history.
+    preview_pdf = models.BinaryField(null=True, blank=True, editable=False)
+    preview_rendered_for = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["pdf", "preview_pdf", "preview_rendered_for"])
 
     class Meta:
         verbose_name = _("handover summary")

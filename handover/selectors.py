@@ -1,9 +1,11 @@
 """The queries of the inbox and the case's messages, chosen once."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from cases.access import visible_messages
-from cases.models import Role
+from cases.access import receiver_cases, visible_messages
+from cases.models import CaseState, Role
+from cases.selectors import TimelineEntry
 
 from .models import CaseRecipient, Delivery, Message, MessageRead
 
@@ -12,9 +14,10 @@ def _deliveries():
     return Prefetch("deliveries", queryset=Delivery.objects.select_related("recipient", "team", "acknowledged_by"))
 
 
-def inbox(user, *, unread: bool = False, unacknowledged: bool = False) -> list[Message]:
-    """Messages to the user's units (hemtjänst) or to the user's team, newest first. Three queries
-    whatever their number: the messages with case and client, their deliveries, the user's reads."""
+def inbox(user, *, unread: bool = False, unacknowledged: bool = False) -> QuerySet:
+    """Messages to the user's units (hemtjänst) or to the user's team, newest first, for a paginator. A page
+    costs three queries whatever its length (the messages with case and client, their deliveries and who
+    acknowledged them, their receivers), plus the paginator's count."""
     qs = visible_messages(user).filter(sent_at__isnull=False)
     mine = _my_deliveries(user)
     qs = qs.filter(Exists(mine.filter(message=OuterRef("pk"))))
@@ -24,11 +27,18 @@ def inbox(user, *, unread: bool = False, unacknowledged: bool = False) -> list[M
     qs = qs.annotate(is_read=Exists(read))
     if unread:
         qs = qs.filter(is_read=False)
-    return list(
+    return (
         qs.select_related("case__client", "author", "sender_recipient")
         .prefetch_related(_deliveries())
-        .order_by("-sent_at")[:200]
+        .order_by("-sent_at", "-pk")
     )
+
+
+def cases_to_write_on(user) -> list:
+    """The running cases a hemtjänst user's units receive messages on: where they may start the daily summary
+    to the team (issue 8) without waiting for a message to reply to. One query."""
+    running = receiver_cases(user).filter(state__in=[CaseState.ACTIVE, CaseState.HANDED_OVER])
+    return list(running.select_related("client", "team").order_by("client__last_name", "client__first_name"))
 
 
 def _my_deliveries(user):
@@ -68,3 +78,22 @@ def message_detail(pk: int):
         .filter(pk=pk)
         .first()
     )
+
+
+def timeline_acknowledgements(case) -> list:
+    """Who acknowledged what, for the case timeline: the person by name and the unit they acknowledged for
+    (001: "Det är viktigt att mottagaren bekräftar"). One query."""
+    receipts = (
+        Delivery.objects.filter(message__case=case, acknowledged_at__isnull=False)
+        .select_related("message", "recipient", "team", "acknowledged_by")
+        .order_by("acknowledged_at")
+    )
+    return [
+        TimelineEntry(
+            d.acknowledged_at,
+            f"{d.acknowledged_by.display_name} ({d.receiver_name})",
+            _("Acknowledged: %(kind)s") % {"kind": d.message.get_kind_display().lower()},
+            d.message.subject,
+        )
+        for d in receipts
+    ]

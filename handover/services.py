@@ -34,35 +34,55 @@ RUNNING = (CaseState.ACTIVE, CaseState.HANDED_OVER)
 
 
 def default_recipients(case: Case) -> list[Recipient]:
-    """The client's hemtjänst group and its provider's day coordinator; with night interventions or a night
-    provider, the night patrol and the night coordinator too (001: "Om det finns nattinsatser kontaktas även
-    koordinator för natten")."""
+    """The client's hemtjänst group and its provider's day coordinator(s); with night interventions or a night
+    provider, the night patrol and its provider's night coordinator too (001: "Om det finns nattinsatser
+    kontaktas även koordinator för natten"). Read from the client's links to the directory, never from names
+    (issue 8: a spelling dropped the day coordinator). Units taken out of use receive nothing."""
     from scheduling.services import has_night_interventions
 
     client = case.client
     directory = list(Recipient.objects.filter(municipality_id=case.municipality_id, active=True))
+    active_ids = {r.pk for r in directory}
     chosen = []
-    group = next(
-        (
-            r
-            for r in directory
-            if r.kind == Recipient.Kind.GROUP and r.name.casefold() == client.hemtjanst_group.strip().casefold()
-        ),
-        None,
-    )
-    if group:
-        chosen.append(group)
-        chosen += [r for r in directory if r.kind == Recipient.Kind.COORDINATOR_DAY and r.provider == group.provider]
+
+    def with_coordinators(unit: Recipient, coordinator_kind: str) -> list[Recipient]:
+        same_provider = [r for r in directory if r.kind == coordinator_kind and r.provider == unit.provider]
+        return [unit] + (same_provider if unit.provider else [])
+
+    if client.hemtjanst_group_unit_id in active_ids:
+        chosen += with_coordinators(client.hemtjanst_group_unit, Recipient.Kind.COORDINATOR_DAY)
     if has_night_interventions(case):
+        patrol = client.night_service_unit if client.night_service_unit_id in active_ids else None
         patrols = [r for r in directory if r.kind == Recipient.Kind.NIGHT_PATROL]
-        named = [r for r in patrols if client.night_service and r.name.casefold() == client.night_service.casefold()]
-        patrol = (named or (patrols if len(patrols) == 1 else []) or [None])[0]
-        if patrol:
-            chosen.append(patrol)
-            chosen += [
-                r for r in directory if r.kind == Recipient.Kind.COORDINATOR_NIGHT and r.provider == patrol.provider
-            ]
+        if patrol is None and not client.has_night_provider and len(patrols) == 1:
+            patrol = patrols[0]  # night interventions, no provider named: the municipality's one night patrol
+        if patrol is not None:
+            chosen += with_coordinators(patrol, Recipient.Kind.COORDINATOR_NIGHT)
     return chosen
+
+
+def day_receiver_warning(case: Case) -> str:
+    """The team is told before anything is sent when no day coordinator of hemtjänst will receive the case's
+    messages (issue 8): for a decided case from what the start will choose, for a running one from its
+    receivers. Empty when all is well."""
+    if case.state == CaseState.DECIDED:
+        if any(r.kind == Recipient.Kind.COORDINATOR_DAY for r in default_recipients(case)):
+            return ""
+        return _(
+            "When the support starts, no day coordinator of hemtjänst will receive the start notice: the client's "
+            "home-care group is not linked to the hemtjänst directory, or its provider has no day coordinator in "
+            "it. Link the group on the client's page (or ask the administrator to add the unit to the directory), "
+            "or choose the receivers on the case's messages page after the start."
+        )
+    if (
+        case.state in RUNNING
+        and not CaseRecipient.objects.filter(case=case, recipient__kind=Recipient.Kind.COORDINATOR_DAY).exists()
+    ):
+        return _(
+            "No day coordinator of hemtjänst is among the case's receivers, so the start notice and the summaries "
+            "would not reach them. Choose the receivers on the case's messages page before you send anything."
+        )
+    return ""
 
 
 @transaction.atomic
@@ -178,6 +198,8 @@ def message_send(*, actor, message: Message) -> Message:
         raise DomainError(_("The case is not active: nothing more is sent about it."), code="case_not_running")
     if message.kind == Message.Kind.FINAL_HANDOVER and case.state != CaseState.ACTIVE:
         raise DomainError(_("The handover is sent while the support is active."), code="case_not_active")
+    if message.kind == Message.Kind.FINAL_HANDOVER:
+        _check_handover_day(case)
     if message.kind == Message.Kind.CLOSING_NOTICE and case.state != CaseState.HANDED_OVER:
         raise DomainError(_("Send the final handover before the closing notice."), code="handover_first")
     if not message.deliveries.exists():
@@ -200,14 +222,22 @@ def message_draft_and_send(*, actor, case: Case, kind: str, subject: str, body: 
 
 
 @transaction.atomic
-def message_send_to_team(*, actor, reply_to: Message, subject: str, body: str) -> Message:
+def message_send_to_team(
+    *, actor, subject: str, body: str, reply_to: Message | None = None, case: Case | None = None
+) -> Message:
     """Hemtjänst writes to the team about the case (its daily summary, night staff included), on behalf
-    of the receiver it belongs to; the same consent gate applies both ways."""
-    case = Case.objects.select_for_update(of=("self",)).select_related("team").get(pk=reply_to.case_id)
-    sender = (
-        Recipient.objects.filter(deliveries__message=reply_to, members=actor, case_links__case=case).distinct().first()
-    )
-    if sender is None or reply_to.sent_at is None:
+    of the receiver it belongs to: in reply to a message, or first, without waiting for one (001: "Hemtjänst
+    skickar sin dagliga sammanfattning"; issue 8). The unit must be one of the case's receivers; the same
+    consent gate applies both ways."""
+    if (reply_to is None) == (case is None):
+        raise ValueError("message_send_to_team needs either reply_to or case")
+    case_id = reply_to.case_id if reply_to is not None else case.pk
+    case = Case.objects.select_for_update(of=("self",)).select_related("team").get(pk=case_id)
+    senders = Recipient.objects.filter(members=actor, case_links__case=case, municipality_id=case.municipality_id)
+    if reply_to is not None:
+        senders = senders.filter(deliveries__message=reply_to) if reply_to.sent_at else senders.none()
+    sender = senders.distinct().order_by("kind", "name").first()
+    if sender is None:
         raise DomainError(_("You can only write about cases your unit receives messages on."), code="not_receiver")
     if case.state not in RUNNING:
         raise DomainError(_("The case is not active: nothing more is sent about it."), code="case_not_running")
@@ -443,6 +473,21 @@ def handover_save(
     return summary
 
 
+def handover_preview_pdf(summary: HandoverSummary) -> bytes:
+    """The preview of the handover PDF: rendered once per saved version of the summary (keyed on its
+    `updated_at`) and kept, so opening it again does not render anew. What is sent is rendered at sending."""
+    from .document import render_handover_pdf
+
+    if summary.preview_pdf is not None and summary.preview_rendered_for == summary.updated_at:
+        return bytes(summary.preview_pdf)
+    content = render_handover_pdf(summary)
+    # Only if the summary is still the version rendered (a save in between makes the next GET render again).
+    HandoverSummary.objects.filter(pk=summary.pk, updated_at=summary.updated_at).update(
+        preview_pdf=content, preview_rendered_for=summary.updated_at
+    )
+    return content
+
+
 def _attach_handover_pdf(case: Case, actor) -> None:
     """Render the handover PDF as it is sent and keep it, so that what hemtjänst got can be shown again."""
     from .document import render_handover_pdf
@@ -472,9 +517,31 @@ END_OF_SUPPORT_TEXTS = {
 }
 
 
+def handover_opens_on(case: Case):
+    """The first day the final handover may be sent: the team's follow-up day (day 6 by default, day 1 being
+    the decision's start). 001: "Från dag 6 anpassar teamet sitt arbete steg för steg" — the handover comes
+    after the follow-up meeting has looked at the client's continued needs, never in the first days."""
+    from scheduling.calendar import support_day
+
+    return support_day(case.decision.start_date, case.team.follow_up_day)
+
+
+def _check_handover_day(case: Case) -> None:
+    opens_on = handover_opens_on(case)
+    if timezone.localdate() < opens_on:
+        raise DomainError(
+            _("The final handover is sent from day %(day)s of the support (%(date)s), after the follow-up meeting.")
+            % {"day": case.team.follow_up_day, "date": date_format(opens_on, "j F Y")},
+            code="handover_too_early",
+        )
+
+
 @transaction.atomic
 def end_of_support_draft(*, actor, case: Case, kind: str) -> Message:
-    """The final handover message (its PDF is attached when sent) or the closing notice, drafted once."""
+    """The final handover message (its PDF is attached when sent) or the closing notice, drafted once; the
+    handover not before the team's follow-up day."""
+    if kind == Message.Kind.FINAL_HANDOVER:
+        _check_handover_day(Case.objects.select_related("decision", "team").get(pk=case.pk))
     existing = Message.objects.filter(case=case, kind=kind, sent_at__isnull=True).first()
     if existing:
         return existing

@@ -1,12 +1,15 @@
 """The inbox, messages with receipts, the case's messages and the final handover."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import access
+from cases.models import Case, CaseState
 from cases.views import show_error
 from hemgang.errors import DomainError
 
@@ -15,14 +18,25 @@ from .forms import AcknowledgeForm, CaseRecipientsForm, HandoverForm, MessageFor
 from .models import HandoverSummary, Message
 
 TEAM_KINDS = [Message.Kind.SUMMARY, Message.Kind.FREE]
+ICS_KINDS = (Message.Kind.START_NOTICE, Message.Kind.MEETING_INVITATION)
+
+
+INBOX_PAGE_SIZE = 25
 
 
 @access.requires("handover.view_inbox")
 def inbox(request):
+    """The messages to the user's units, a page at a time; for hemtjänst also the cases they may start the
+    daily summary on (issue 8)."""
     show = request.GET.get("show", "")
+    if show not in ("unread", "unacknowledged"):
+        show = ""
     items = selectors.inbox(request.user, unread=show == "unread", unacknowledged=show == "unacknowledged")
-    access.log_reads(request, [(m.case.client_id, m.case_id) for m in items], what="inbox")
-    return render(request, "handover/inbox.html", {"items": items, "show": show})
+    page = Paginator(items, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    to_write = selectors.cases_to_write_on(request.user)
+    reads = [(m.case.client_id, m.case_id) for m in page] + [(c.client_id, c.pk) for c in to_write]
+    access.log_reads(request, reads, what="inbox")
+    return render(request, "handover/inbox.html", {"page": page, "items": page, "show": show, "to_write": to_write})
 
 
 @access.requires("handover.view_message", on_object=True)
@@ -53,6 +67,9 @@ def message_detail(request, pk):
             "to_acknowledge": [d for d in mine if d.acknowledged_at is None],
             "can_reply": request.user.has_perm("handover.write_to_team", message),
             "has_pdf": message.kind == Message.Kind.FINAL_HANDOVER and message.sent_at is not None,
+            "can_fetch_ics": message.kind in ICS_KINDS
+            and request.user.has_perm("scheduling.fetch_meeting_ics", message.case)
+            and hasattr(message.case, "follow_up_meeting"),
         },
     )
 
@@ -73,6 +90,30 @@ def message_reply(request, pk):
             messages.success(request, _("The summary is sent to the team."))
             return redirect("message_detail", pk=message.pk)
     return render(request, "handover/message_reply.html", {"message": message, "form": form})
+
+
+@access.requires("handover.write_first_to_team", on_object=True)
+def summary_to_team(request, pk):
+    """Hemtjänst starts its daily summary to the team for a case its unit receives messages on, without
+    waiting for a message to reply to (issue 8)."""
+    case = access.get_case_for(
+        request,
+        pk,
+        perm="handover.write_first_to_team",
+        what="summary.to_team",
+        queryset=Case.objects.select_related("client", "team"),
+        receivers=True,
+    )
+    form = ReplyForm(request.POST or None, initial={"subject": _("Summary from hemtjänst")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_send_to_team(actor=request.user, case=case, **form.cleaned_data)
+        except DomainError as err:
+            show_error(form, err)
+        else:
+            messages.success(request, _("The summary is sent to the team."))
+            return redirect("inbox")
+    return render(request, "handover/summary_to_team.html", {"case": case, "form": form})
 
 
 @access.requires("handover.view_message", on_object=True)
@@ -104,11 +145,13 @@ def case_messages(request, pk):
         request.POST if action == "recipients" else None,
         municipality=case.municipality_id,
         initial={"recipients": recipients},
+        auto_id="receivers_%s",  # two forms on one page: each id once, so a label ticks its own box
     )
     new_form = MessageForm(
         request.POST if action == "new" else None,
         case_recipients=recipients,
         kinds=TEAM_KINDS,
+        auto_id="new_%s",
         initial={
             "kind": Message.Kind.SUMMARY,
             "subject": _("Hemgångsteam: summary for %(name)s") % {"name": case.client.full_name},
@@ -119,10 +162,14 @@ def case_messages(request, pk):
     if request.method == "POST" and can_write:
         try:
             if action == "recipients" and recipients_form.is_valid():
-                services.case_recipients_set(
+                saved = services.case_recipients_set(
                     actor=request.user, case=case, recipients=recipients_form.cleaned_data["recipients"]
                 )
-                messages.success(request, _("The receivers are saved."))
+                if saved:
+                    names = ", ".join(f"{r.name} ({r.get_kind_display().lower()})" for r in saved)
+                    messages.success(request, _("The receivers are saved: %(names)s.") % {"names": names})
+                else:
+                    messages.warning(request, _("The case has no receivers now: nothing can be sent to hemtjänst."))
                 return redirect("case_messages", pk=case.pk)
             if action == "new" and new_form.is_valid():
                 services.message_draft_and_send(actor=request.user, case=case, **new_form.cleaned_data)
@@ -133,9 +180,10 @@ def case_messages(request, pk):
                 draft = services.end_of_support_draft(actor=request.user, case=case, kind=kind)
                 return redirect("message_edit", pk=draft.pk)
         except DomainError as err:
-            show_error(recipients_form if action == "recipients" else new_form, err)
-            if action in ("handover", "closing"):
+            if action in ("handover", "closing"):  # buttons without a form of their own
                 messages.error(request, str(err.message))
+            else:
+                show_error(recipients_form if action == "recipients" else new_form, err)
     return render(
         request,
         "handover/case_messages.html",
@@ -149,6 +197,9 @@ def case_messages(request, pk):
             "action": action,
             "has_valid_consent": case.has_valid_consent(),
             "can_close": request.user.has_perm("cases.close_case", case),
+            "handover_opens_on": services.handover_opens_on(case) if case.state == CaseState.ACTIVE else None,
+            "today": timezone.localdate(),
+            "case_warnings": [w for w in [services.day_receiver_warning(case)] if w],
         },
     )
 
@@ -229,11 +280,9 @@ def handover_edit(request, pk):
 
 @access.requires("handover.view_case_messages", on_object=True)
 def handover_pdf(request, pk):
-    """The handover PDF: as sent when it has been sent, otherwise a preview of the summary as it stands."""
-    from .document import render_handover_pdf
-
+    """The handover PDF: as sent when it has been sent, otherwise a preview of the summary as last saved."""
     case = access.get_case_for(request, pk, perm="handover.view_case_messages", what="handover.pdf")
     summary = HandoverSummary.objects.filter(case=case).first()
     if summary is None:
         raise Http404
-    return _pdf_response(bytes(summary.pdf) if summary.pdf else render_handover_pdf(summary), case)
+    return _pdf_response(bytes(summary.pdf) if summary.pdf else services.handover_preview_pdf(summary), case)

@@ -61,7 +61,7 @@ def interventions_by_others(case: Case) -> list[tuple[Intervention, str]]:
 def has_night_interventions(case: Case) -> bool:
     """Night interventions, or a night provider, make the night coordinator and night patrol recipients
     of the start notice (001: "Om det finns nattinsatser kontaktas även koordinator för natten")."""
-    return bool(case.client.night_service) or any(who == "night" for _i, who in interventions_by_others(case))
+    return case.client.has_night_provider or any(who == "night" for _i, who in interventions_by_others(case))
 
 
 def _spread(times: int, days_per_week: int) -> set[int]:
@@ -447,10 +447,11 @@ def meeting_book(*, case: Case, actor) -> FollowUpMeeting:
     participants = [(MeetingParticipant.Role.CLIENT, client.full_name, None)]
     participants += [(MeetingParticipant.Role.RELATIVE, r.name, None) for r in client.relatives.all()]
     participants.append((MeetingParticipant.Role.TEAM, team.name, None))
-    participants.append((MeetingParticipant.Role.HEMTJANST_DAY, client.hemtjanst_group or str(_("Home care")), None))
+    day_name = client.hemtjanst_group_display or str(_("Home care"))
+    participants.append((MeetingParticipant.Role.HEMTJANST_DAY, day_name, None))
     if has_night_interventions(case):
         participants.append(
-            (MeetingParticipant.Role.HEMTJANST_NIGHT, client.night_service or str(_("Night patrol")), None)
+            (MeetingParticipant.Role.HEMTJANST_NIGHT, client.night_service_display or str(_("Night patrol")), None)
         )
     if case.case_officer:
         participants.append((MeetingParticipant.Role.CASE_OFFICER, case.case_officer.display_name, case.case_officer))

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_outcome_measures'),
+        ('cases', '0006_submission_keys'),
     ]
 
     operations = [

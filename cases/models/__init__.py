@@ -16,7 +16,7 @@ from .case import (
 from .catalogue import InterventionType, LegalBasis
 from .client import Client, Relative
 from .measures import CopmGoal, IbicPhase, IbicRating, IcfLevel, KatzAssessment, LifeArea, MeasurePhase, SafetyRating
-from .organisation import Municipality, Profession, Role, Shift, Team, User
+from .organisation import Municipality, Profession, Recipient, Role, Shift, Team, User
 from .submission import SubmissionKey
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "MeasurePhase",
     "Municipality",
     "Profession",
+    "Recipient",
     "Referral",
     "Relative",
     "Role",

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..identity import PERSONNUMMER, SAMORDNINGSNUMMER, format_identity_number
-from .organisation import Municipality
+from .organisation import Municipality, Recipient
 
 
 class Client(models.Model):
@@ -29,11 +29,39 @@ class Client(models.Model):
         default=False,
         help_text=_("The address is then shown only to those who visit, and never printed."),
     )
-    # The client's other providers, as the case officer writes them in the order (001: "hemtjänstgrupp,
-    # larm, natt"). Free text for now; the handover issue turns them into message recipients.
-    hemtjanst_group = models.CharField(_("home-care group"), max_length=200, blank=True)
-    safety_alarm = models.CharField(_("safety alarm"), max_length=200, blank=True)
-    night_service = models.CharField(_("night service"), max_length=200, blank=True)
+    # The client's other providers (001: "hemtjänstgrupp, larm, natt"): a link to the hemtjänst directory,
+    # so the case's receivers follow from it and no spelling drops the day coordinator (issue 8); the free
+    # text only for a provider that is not in the directory.
+    hemtjanst_group_unit = models.ForeignKey(
+        Recipient,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="group_clients",
+        limit_choices_to={"kind": Recipient.Kind.GROUP, "active": True},
+        verbose_name=_("home-care group"),
+    )
+    safety_alarm_unit = models.ForeignKey(
+        Recipient,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="alarm_clients",
+        limit_choices_to={"kind": Recipient.Kind.SAFETY_ALARM, "active": True},
+        verbose_name=_("safety alarm"),
+    )
+    night_service_unit = models.ForeignKey(
+        Recipient,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="night_clients",
+        limit_choices_to={"kind": Recipient.Kind.NIGHT_PATROL, "active": True},
+        verbose_name=_("night service"),
+    )
+    hemtjanst_group = models.CharField(_("home-care group, not in the directory"), max_length=200, blank=True)
+    safety_alarm = models.CharField(_("safety alarm, not in the directory"), max_length=200, blank=True)
+    night_service = models.CharField(_("night service, not in the directory"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -60,6 +88,23 @@ class Client(models.Model):
     @property
     def personal_number_display(self) -> str:
         return format_identity_number(self.personal_number)
+
+    # The provider as shown and printed: the directory's unit, else the free text.
+    @property
+    def hemtjanst_group_display(self) -> str:
+        return self.hemtjanst_group_unit.name if self.hemtjanst_group_unit_id else self.hemtjanst_group
+
+    @property
+    def safety_alarm_display(self) -> str:
+        return self.safety_alarm_unit.name if self.safety_alarm_unit_id else self.safety_alarm
+
+    @property
+    def night_service_display(self) -> str:
+        return self.night_service_unit.name if self.night_service_unit_id else self.night_service
+
+    @property
+    def has_night_provider(self) -> bool:
+        return bool(self.night_service_unit_id or self.night_service)
 
     @property
     def address_display(self) -> str:

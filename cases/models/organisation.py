@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -179,3 +180,42 @@ class User(AbstractUser):
         if self.profession:
             label = f"{label}, {self.get_profession_display()}"
         return label
+
+
+class Recipient(models.Model):
+    """An organisational receiver in hemtjänst (often a private provider): its coordinators, its group,
+    the night coordinator, the night patrol, the safety-alarm centre. Its users read and acknowledge on its
+    behalf. The directory is organisational data, so it lives beside the municipality and the teams: the
+    client's providers link to it (cases/) and the handover sends to it (handover/)."""
+
+    class Kind(models.TextChoices):
+        COORDINATOR_DAY = "coordinator_day", _("Home-care coordinator (day)")
+        COORDINATOR_NIGHT = "coordinator_night", _("Home-care coordinator (night)")
+        GROUP = "group", _("Home-care group")
+        NIGHT_PATROL = "night_patrol", _("Night patrol")
+        SAFETY_ALARM = "safety_alarm", _("Safety alarm centre (trygghetslarm)")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="recipients", verbose_name=_("municipality")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    provider = models.CharField(_("provider"), max_length=200, blank=True, help_text=_("E.g. the company."))
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="recipients", blank=True, verbose_name=_("members")
+    )
+    active = models.BooleanField(_("in use"), default=True)
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        verbose_name = _("recipient")
+        verbose_name_plural = _("recipients")
+        ordering = ["kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "kind", "name"], name="recipient_unique")]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_kind_display()})"
+
+    @property
+    def is_night(self) -> bool:
+        return self.kind in (self.Kind.COORDINATOR_NIGHT, self.Kind.NIGHT_PATROL)

@@ -148,17 +148,19 @@ def test_the_handover_pages_and_the_pdf(world, login, start_case):
     assert response.status_code == 302
     preview = http.get(reverse("handover_pdf", args=[case.pk]))
     assert preview["Content-Type"] == "application/pdf" and preview.content.startswith(b"%PDF")
-    response = http.post(reverse("case_messages", args=[case.pk]), {"action": "handover"})
-    edit_url = response["Location"]
-    response = http.post(
-        edit_url,
-        {
-            "action": "send",
-            "subject": "Överlämning",
-            "body": "Se bilaga.",
-            "recipients": [world.group.pk, world.coordination.pk],
-        },
-    )
+    with time_machine.travel(timezone.make_aware(dt.datetime.combine(MONDAY + dt.timedelta(days=5), dt.time(9)))):
+        http = login(world.staff)  # the follow-up day: the handover may be sent now
+        response = http.post(reverse("case_messages", args=[case.pk]), {"action": "handover"})
+        edit_url = response["Location"]
+        response = http.post(
+            edit_url,
+            {
+                "action": "send",
+                "subject": "Överlämning",
+                "body": "Se bilaga.",
+                "recipients": [world.group.pk, world.coordination.pk],
+            },
+        )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == "handed_over"
@@ -191,7 +193,7 @@ def test_a_providers_system_lists_fetches_and_acknowledges(world, start_case):
     _send_drafts(world, case)
     f.hand_over(world.staff, case)
     api = _api(world.coordinator)
-    listing = api.get(reverse("api-message-list"), {"unacknowledged": "true"}).json()
+    listing = api.get(reverse("api-message-list"), {"unacknowledged": "true"}).json()["results"]
     assert {m["kind"] for m in listing} == {"start_notice", "meeting_invitation", "final_handover"}
     handover = next(m for m in listing if m["kind"] == "final_handover")
     detail = api.get(reverse("api-message-detail", args=[handover["id"]])).json()

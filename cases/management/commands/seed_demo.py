@@ -246,11 +246,14 @@ class Command(BaseCommand):
             ("coordinator_day", "Koordinator Demoköpings hemtjänst", "Demoköpings hemtjänst", "koordinator.dag"),
             ("night_patrol", "Nattpatrullen", "Demoköpings nattorganisation", "koordinator.natt"),
             ("coordinator_night", "Nattkoordinator", "Demoköpings nattorganisation", "koordinator.natt"),
+            ("safety_alarm", "Trygghetslarm (Demolarm AB)", "Demolarm AB", ""),
         ]
+        self.directory = {}
         for kind, name, provider, member in directory:
             recipient = Recipient.objects.create(municipality=town, kind=kind, name=name, provider=provider)
             if member:
                 recipient.members.add(users[member])
+            self.directory[name] = recipient
 
     def _case(self, rng, index, target, officer, teams, types, basis, today, users):
         team = teams["norr"] if index % 3 else teams["soder"]
@@ -265,11 +268,15 @@ class Command(BaseCommand):
             city="Demoköping",
             phone=f"070-000 00 {index:02d}",
             protected_identity=(index == 12),
-            hemtjanst_group=rng.choice(["Hemtjänst Centrum", "Hemtjänst Öster", "Hemtjänst Väster"])
+            # The providers link to the directory (issue 8); one client has an alarm that is not in it.
+            hemtjanst_group_unit=self.directory[
+                rng.choice(["Hemtjänst Centrum", "Hemtjänst Öster", "Hemtjänst Väster"])
+            ]
             if index % 5 or target in (CaseState.HANDED_OVER, CaseState.CLOSED)
-            else "",
-            safety_alarm="Trygghetslarm (Demolarm AB)" if index % 2 else "",
-            night_service="Nattpatrullen" if index % 4 == 0 else "",
+            else None,
+            safety_alarm_unit=self.directory["Trygghetslarm (Demolarm AB)"] if index % 2 and index != 3 else None,
+            safety_alarm="Larmcentralen Norrland" if index == 3 else "",
+            night_service_unit=self.directory["Nattpatrullen"] if index % 4 == 0 else None,
             relatives=[
                 {
                     "name": f"{FIRST_NAMES[(index + 5) % 20]} {LAST_NAMES[index % 10]}",
@@ -349,7 +356,7 @@ class Command(BaseCommand):
             given_by=Consent.GivenBy.CLIENT,
             form=Consent.Form.WRITTEN,
             scope="Informationsöverföring mellan hemgångsteam och hemtjänst.",
-            recipients=client.hemtjanst_group,
+            recipients=client.hemtjanst_group_display,
         )
         if target == CaseState.WITHDRAWN:
             services.case_withdraw(actor=officer, case=case, reason="Brukaren tackar nej till hemgångsteam.")
