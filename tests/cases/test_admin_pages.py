@@ -89,4 +89,4 @@ def test_every_admin_label_is_swedish():
 def test_the_admin_speaks_swedish(world, administrator, login):
     page = login(administrator).get(reverse("admin:index")).content.decode()
     assert "Hemgång – administration" in page and "Kataloger, team och användare" in page
-    assert "Överlämning" in page and "Django" not in page
+    assert "Mottagare" in page and "Django" not in page
