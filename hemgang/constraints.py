@@ -32,6 +32,7 @@ MESSAGES = {
     "user_role_needs_municipality": ("municipality", _("A user with a role belongs to a municipality.")),
     "interventiontype_unique": ("name", _("The catalogue already has an intervention with this name.")),
     "legalbasis_unique": ("name", _("The catalogue already has a legal basis with this name.")),
+    "legalbasis_id_kind": (None, _("The legal basis does not match whether the needs were assessed.")),
     # cases: the client and the case
     "client_unique_number": (
         "personal_number",
