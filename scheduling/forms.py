@@ -20,7 +20,6 @@ class VisitLogForm(forms.Form):
         choices=[("yes", _("Yes")), ("no", _("No"))],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
-        initial="yes",
     )
     actual_start = forms.TimeField(label=_("Started"), widget=TIME, required=False)
     actual_end = forms.TimeField(label=_("Ended"), widget=TIME, required=False)
@@ -45,6 +44,9 @@ class VisitLogForm(forms.Form):
 
     def __init__(self, *args, visit, **kwargs):
         super().__init__(*args, **kwargs)
+        # Every radio group starts with nothing chosen, "not asked" included: a value none of the choices
+        # has leaves the scale unticked, and an unticked scale is saved as not asked.
+        self.initial.setdefault("experienced_safety", "-")
         self.rows = list(visit.visit_interventions.all())
         for row in self.rows:
             self.fields[f"outcome_{row.pk}"] = forms.ChoiceField(
@@ -53,6 +55,14 @@ class VisitLogForm(forms.Form):
                 widget=forms.RadioSelect,
                 required=False,
             )
+
+    def clean(self):
+        """A visit that did not happen keeps no outcome but "not done" (the service enforces it too)."""
+        data = super().clean()
+        if data.get("performed") is False:
+            for row in self.rows:
+                data[f"outcome_{row.pk}"] = VisitIntervention.Outcome.NOT_DONE
+        return data
 
     def outcome_fields(self):
         return [self[f"outcome_{row.pk}"] for row in self.rows]

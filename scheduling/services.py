@@ -286,7 +286,9 @@ def visit_log(
     )
     valid = {c.value for c in VisitIntervention.Outcome}
     for row in visit.visit_interventions.all():
-        outcome = (outcomes or {}).get(row.pk, VisitIntervention.Outcome.NOT_DONE if not performed else "")
+        # What is documented is what happened: at a visit that did not take place nothing was done,
+        # whatever the form posted.
+        outcome = (outcomes or {}).get(row.pk, "") if performed else VisitIntervention.Outcome.NOT_DONE
         if outcome and outcome not in valid:
             raise DomainValidationError(_("Choose how the intervention was done."), field="outcomes")
         if outcome != row.outcome:

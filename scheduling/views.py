@@ -88,7 +88,6 @@ def visit_log(request, pk):
         "actual_end": timezone.localtime(visit.planned_end).time(),
         "journal_note": draft.text if draft else "",
     }
-    initial.update({f"outcome_{row.pk}": "together" for row in visit.visit_interventions.all()})
     form = VisitLogForm(request.POST or None, visit=visit, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
