@@ -10,7 +10,7 @@ from cases.access import visible_cases
 from .models import FollowUpMeeting, JournalEntry, MeetingParticipant, Visit, VisitIntervention
 from .services import interventions_by_others
 
-VISIT_RELATED = ("case__client", "case__care_plan", "case__referral", "assigned_to")
+VISIT_RELATED = ("case__client", "case__care_plan", "case__referral", "case__decision", "assigned_to")
 
 
 def _visit_queryset() -> QuerySet:
@@ -79,8 +79,11 @@ def case_work_summary(case) -> dict:
         .select_related("assigned_to")
         .order_by("planned_start")[:3]
     )
+    # Past visits nobody logged (Ej dokumenterat): planned and started before now, ended by the property.
+    past = Visit.objects.filter(case=case, status=Visit.Status.PLANNED, planned_start__lt=now).order_by("planned_start")
     return {
         "meeting": FollowUpMeeting.objects.filter(case=case).first(),
         "upcoming_visits": upcoming,
+        "undocumented_visits": [v for v in past if v.is_undocumented],
         "by_others": interventions_by_others(case),
     }

@@ -123,6 +123,18 @@ class Case(models.Model):
     def allowed_next_states(self) -> tuple[str, ...]:
         return ALLOWED_TRANSITIONS[self.state]
 
+    @property
+    def overdue_since(self) -> dt.date | None:
+        """The end date of the decision when the support still runs after it (active or handed over, but
+        not closed): the case is late and every list shows it, or None. Reads the decision, so lists
+        select it with the case."""
+        if self.state not in (CaseState.ACTIVE, CaseState.HANDED_OVER):
+            return None
+        decision = getattr(self, "decision", None)
+        if decision is None or timezone.localdate() <= decision.end_date:
+            return None
+        return decision.end_date
+
     def valid_consent_on(self, day: dt.date):
         """The consent that is valid on `day`, or None (uses prefetched consents when there are)."""
         for consent in self.consents.all():

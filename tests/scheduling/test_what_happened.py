@@ -62,3 +62,62 @@ def test_the_visit_log_form_asks_whether_the_visit_was_performed(world, login, s
     assert "Det här fältet är obligatoriskt" in response.content.decode()
     visit.refresh_from_db()
     assert visit.status == "planned"
+
+
+def _at(day, hour, minute=0):
+    return time_machine.travel(timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute))), tick=False)
+
+
+def test_a_planned_visit_is_undocumented_once_its_planned_time_has_passed(world, start_case):
+    visit = _first(start_case(MONDAY))
+    with _at(MONDAY, 7):
+        assert not visit.is_undocumented
+    with time_machine.travel(visit.planned_end - dt.timedelta(minutes=1), tick=False):
+        assert not visit.is_undocumented
+    with time_machine.travel(visit.planned_end, tick=False):
+        assert visit.is_undocumented
+        services.visit_log(actor=world.staff, visit=visit, performed=False, not_done_reason="Ej hemma")
+        visit.refresh_from_db()
+        assert not visit.is_undocumented
+
+
+def test_the_team_sees_past_visits_never_logged_as_not_documented(world, login, start_case):
+    case = start_case(MONDAY)
+    http = login(world.staff)
+    with _at(MONDAY + dt.timedelta(days=1), 12):
+        board = http.get(reverse("day_board")).content.decode()
+        visits_page = http.get(reverse("case_visits", args=[case.pk])).content.decode()
+        case_page = http.get(reverse("case_detail", args=[case.pk])).content.decode()
+    # Tuesday's two morning visits are past on the board; Monday's and Tuesday's four on the visits page.
+    assert board.count("Ej dokumenterat") == 2
+    assert visits_page.count("Ej dokumenterat") == 4
+    assert "state-undocumented" in case_page and "Ej dokumenterat" in case_page
+    with _at(MONDAY, 7):
+        assert "Ej dokumenterat" not in http.get(reverse("case_visits", args=[case.pk])).content.decode()
+
+
+def test_a_case_past_its_decision_shows_as_overdue_on_every_list(world, login, start_case):
+    case = start_case(MONDAY, days=3)  # the decision ends on Wednesday 2026-11-25
+    thursday = MONDAY + dt.timedelta(days=3)
+    from scheduling.models import Visit
+
+    Visit.objects.create(
+        case=case,
+        team=case.team,
+        planned_start=timezone.make_aware(dt.datetime.combine(thursday, dt.time(11))),
+        planned_minutes=30,
+    )
+    overdue = "Försenad: beslutet gick ut 2026-11-25"
+    officer, staff = login(world.officer), login(world.staff)
+    with _at(thursday - dt.timedelta(days=1), 21):
+        assert overdue not in staff.get(reverse("home")).content.decode()
+        assert case.overdue_since is None
+    with _at(thursday, 8):
+        assert case.overdue_since == dt.date(2026, 11, 25)
+        assert overdue in staff.get(reverse("home")).content.decode()
+        assert overdue in staff.get(reverse("day_board")).content.decode()
+        assert overdue in staff.get(reverse("case_detail", args=[case.pk])).content.decode()
+        assert overdue in officer.get(reverse("home")).content.decode()
+        found = officer.post(reverse("client_search"), {"q": case.client.last_name}).content.decode()
+        assert overdue in found
+        assert overdue in officer.get(reverse("client_detail", args=[case.client_id])).content.decode()
