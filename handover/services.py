@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, override
 from cases.models import Case, CaseState, Role
 from cases.services import _save, case_transition
 from hemgang.errors import DomainError, DomainValidationError
+from scheduling.others import carried_out_by_others
 
 from .models import (
     CaseRecipient,
@@ -313,11 +314,17 @@ def _notify_receivers(message: Message) -> None:
 
 
 def _interventions_text(case: Case) -> str:
-    return "\n".join(
+    """The decision's interventions, then exactly what hemtjänst and the night organisation carry out:
+    which intervention, when, on which days, from which date (scheduling.others)."""
+    lines = [
         f"- {i.intervention_type}: {i.times} {i.get_per_display()}, {i.minutes} min, "
         f"{i.get_part_of_day_display().lower()}"
         for i in case.decision.interventions.select_related("intervention_type")
-    )
+    ]
+    others = carried_out_by_others(case)
+    if others:
+        lines += ["", _("Carried out by others, not by the team:")] + [f"- {row.as_line()}" for row in others]
+    return "\n".join(lines)
 
 
 def start_of_support_drafts(*, case: Case, actor) -> list[Message]:

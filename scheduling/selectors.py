@@ -8,7 +8,7 @@ from django.utils import timezone
 from cases.access import visible_cases
 
 from .models import FollowUpMeeting, JournalEntry, MeetingParticipant, Visit, VisitIntervention
-from .services import interventions_by_others
+from .others import carried_out_by_others
 
 VISIT_RELATED = ("case__client", "case__care_plan", "case__referral", "case__decision", "assigned_to")
 
@@ -85,5 +85,5 @@ def case_work_summary(case) -> dict:
         "meeting": FollowUpMeeting.objects.filter(case=case).first(),
         "upcoming_visits": upcoming,
         "undocumented_visits": [v for v in past if v.is_undocumented],
-        "by_others": interventions_by_others(case),
+        "by_others": carried_out_by_others(case),
     }

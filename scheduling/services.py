@@ -74,6 +74,11 @@ def _round_down_quarter(moment: dt.datetime) -> dt.datetime:
     return moment.replace(minute=moment.minute - moment.minute % 15, second=0, microsecond=0)
 
 
+def _round_up_quarter(moment: dt.datetime) -> dt.datetime:
+    down = _round_down_quarter(moment)
+    return down if down == moment else down + dt.timedelta(minutes=15)
+
+
 def _quietest_quarter(busy: Counter, earliest: dt.datetime, before: dt.datetime) -> dt.datetime:
     """The quarter hour in [earliest, before) when the fewest of the team's visits start (the earliest
     of equals), so that a new client's visits spread over the slot instead of all starting at 07:00."""
@@ -85,13 +90,21 @@ def _quietest_quarter(busy: Counter, earliest: dt.datetime, before: dt.datetime)
     return min(candidates or [earliest], key=lambda m: (busy[m], m))
 
 
-def visits_plan(*, case: Case, actor, from_day: dt.date | None = None) -> list[Visit]:
+def visits_plan(
+    *, case: Case, actor, from_day: dt.date | None = None, not_before: dt.datetime | None = None
+) -> list[Visit]:
     """Plan the team's visits from the decision: one visit per part of day and time, holding the
     interventions due then, inside the team's hours and on the team's working days, from the day of
     homecoming (the decision's start) to its end. Night and out-of-hours interventions are left to others.
+    With `not_before` (the homecoming), no visit starts before it: that day's slots begin at it, and a
+    slot that has ended by then gets no visit.
     """
     decision, team = case.decision, case.team
     first = max(decision.start_date, from_day or decision.start_date)
+    if not_before is not None:
+        first_home_day = timezone.localdate(not_before)
+        first = max(first, first_home_day)
+        earliest = _round_up_quarter(timezone.localtime(not_before))
     by_part = defaultdict(list)
     for intervention in decision.interventions.all():
         if calendar.slot_within_team_hours(team, intervention.part_of_day):
@@ -111,6 +124,10 @@ def visits_plan(*, case: Case, actor, from_day: dt.date | None = None) -> list[V
         if calendar.team_works_on(team, day):
             for part, interventions in by_part.items():
                 slot_start, slot_end = calendar.slot_within_team_hours(team, part)
+                if not_before is not None and day == first_home_day:
+                    if earliest.date() > day or earliest.time() >= slot_end:
+                        continue
+                    slot_start = max(slot_start, earliest.time())
                 daily = [i for i in interventions if i.per == Intervention.Per.DAY]
                 weekly = [
                     i
@@ -537,6 +554,7 @@ def start_of_support(*, case: Case, actor) -> None:
     """What happens when the team receives the client: visits planned, follow-up meeting booked."""
     from handover.services import start_of_support_drafts
 
-    visits_plan(case=case, actor=actor, from_day=timezone.localdate())
+    homecoming = case.homecoming_at or timezone.now()
+    visits_plan(case=case, actor=actor, from_day=timezone.localdate(), not_before=homecoming)
     meeting_book(case=case, actor=actor)
     start_of_support_drafts(case=case, actor=actor)

@@ -26,6 +26,7 @@ from .forms import (
 )
 from .ics import meeting_ics
 from .models import JournalDraft, JournalEntry, MeetingParticipant, Visit
+from .others import carried_out_by_others
 
 
 def _visit_for(request, pk, *, perm, what) -> Visit:
@@ -201,7 +202,7 @@ def case_visits(request, pk):
             "form": form,
             "can_plan": can_plan,
             "can_log": request.user.has_perm("scheduling.log_visit", case),
-            "by_others": services.interventions_by_others(case),
+            "by_others": carried_out_by_others(case),
         },
     )
 

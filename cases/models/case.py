@@ -71,6 +71,9 @@ class Case(models.Model):
     state_reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # When the client came home and the team took over (set at the start; empty on cases started before it
+    # was asked). No visit is planned before it; the lead time from utskrivningsklar is measured to it.
+    homecoming_at = models.DateTimeField(_("homecoming"), null=True, blank=True)
     capacity_override_reason = models.TextField(
         _("reason for assigning a team at capacity"),
         blank=True,
