@@ -172,7 +172,9 @@ def message_send(*, actor, message: Message) -> Message:
     support runs. A final handover moves the case to handed over; a closing notice needs that first."""
     message = Message.objects.select_for_update().get(pk=message.pk)
     case = Case.objects.select_for_update(of=("self",)).select_related("client", "municipality").get(pk=message.case_id)
-    _check_team_sender(actor, case)
+    # The case officer chairs the follow-up meeting (001) and may invite to it, or tell that it is moved.
+    if not (message.kind == Message.Kind.MEETING_INVITATION and actor.has_perm("scheduling.manage_meeting", case)):
+        _check_team_sender(actor, case)
     if message.is_sent:
         raise DomainError(_("The message is already sent."), code="already_sent")
     if case.state not in RUNNING:
@@ -383,6 +385,63 @@ def start_of_support_drafts(*, case: Case, actor) -> list[Message]:
         for link in CaseRecipient.objects.filter(case=case):
             _save(Delivery(message=message, recipient_id=link.recipient_id), actor)
     return [start, invitation]
+
+
+def meeting_moved_notice(*, meeting, actor, previous_starts_at) -> list[str]:
+    """Registered on `scheduling.hooks.on_meeting_moved`: the case's receivers are told the new time
+    (001: hemtjänst confirms the meeting and names its representative, so a new time needs a new
+    confirmation; acknowledging this invitation with a representative records it).
+
+    The message is drafted and sent through `message_send`, so the consent gate applies. When consent is
+    not valid the move stands (the meeting is the case officer's to arrange, consent or not) and the
+    message stays as a draft on the case's messages page, with the gate's refusal shown to whoever moved
+    it: the team sends it when consent is renewed. The send runs in a savepoint, so a refused send leaves
+    the draft and nothing half-sent. Runs inside the move's transaction."""
+    case = meeting.case
+    links = list(CaseRecipient.objects.filter(case=case))
+    if not links:
+        return [
+            _(
+                "The case has no hemtjänst receivers yet: choose them on the case's messages page and tell "
+                "them the new time."
+            )
+        ]
+    with override("sv"):
+        when = date_format(timezone.localtime(meeting.starts_at), "l j F H:i")
+        before = date_format(timezone.localtime(previous_starts_at), "l j F H:i")
+        message = _save(
+            Message(
+                case=case,
+                kind=Message.Kind.MEETING_INVITATION,
+                direction=Message.Direction.TO_HEMTJANST,
+                author=actor,
+                subject=_("Hemgångsteam: follow-up meeting moved to %(when)s") % {"when": when},
+                body=_(
+                    "The follow-up meeting for %(name)s is moved to %(when)s, %(place)s (it was %(before)s). "
+                    "Reason: %(reason)s\n\nAn earlier confirmation no longer holds: acknowledge this message and "
+                    "name who will represent hemtjänst at the new time."
+                )
+                % {
+                    "name": case.client.full_name,
+                    "when": when,
+                    "place": meeting.location,
+                    "before": before,
+                    "reason": meeting.reschedule_reason,
+                },
+            ),
+            actor,
+        )
+    for link in links:
+        _save(Delivery(message=message, recipient_id=link.recipient_id), actor)
+    try:
+        with transaction.atomic():
+            message_send(actor=actor, message=message)
+    except DomainError as refusal:
+        return [
+            _("The message to hemtjänst about the new time is kept as a draft and not sent: %(refusal)s")
+            % {"refusal": refusal.message}
+        ]
+    return [_("Hemtjänst has been sent the new time.")]
 
 
 def summary_prefill(case: Case) -> str:

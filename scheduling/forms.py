@@ -113,6 +113,11 @@ class CarePlanForm(forms.Form):
 class RescheduleForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("New time"), widget=DATETIME)
     reason = forms.CharField(label=_("Why is it moved?"), max_length=500)
+    move_anyway = forms.BooleanField(
+        label=_("Move anyway"),
+        help_text=_("Only needed for a time outside the meeting window or on a day off; you are asked first."),
+        required=False,
+    )
 
 
 class ConfirmParticipantForm(forms.Form):

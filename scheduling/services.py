@@ -6,6 +6,7 @@ active without its visits planned and its day-6 meeting booked.
 
 import datetime as dt
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +17,7 @@ from cases.models import Case, Intervention, Role, User
 from cases.services import _save
 from hemgang.errors import DomainError, DomainValidationError
 
-from . import calendar
+from . import calendar, hooks
 from .models import (
     CarePlan,
     FollowUpMeeting,
@@ -468,32 +469,98 @@ def meeting_book(*, case: Case, actor) -> FollowUpMeeting:
     return meeting
 
 
+@dataclass(frozen=True)
+class MeetingMoved:
+    """A moved meeting and what the move caused that the person moving it must know (e.g. that the
+    message to hemtjänst waits as a draft because consent is not valid)."""
+
+    meeting: FollowUpMeeting
+    notices: list[str]
+
+
+def _meeting_time_warnings(meeting: FollowUpMeeting, starts_at: dt.datetime) -> list[str]:
+    """What makes a time a poor one without making it impossible: outside the team's meeting window
+    (10–14, 001: "om möjligt mellan kl 10.00 och 14.00") or on a day the team or the case officers, who
+    chair, do not work."""
+    team, local = meeting.case.team, timezone.localtime(starts_at)
+    warnings = []
+    if not (
+        calendar.team_works_on(team, local.date())
+        and calendar.case_officers_work_on(meeting.case.municipality, local.date())
+    ):
+        holiday = calendar.holiday_name(local.date())
+        warnings.append(
+            _("%(day)s is not a working day for the team and the case officers%(holiday)s.")
+            % {"day": local.date(), "holiday": f" ({holiday})" if holiday else ""}
+        )
+    ends = local + dt.timedelta(minutes=meeting.minutes)
+    if (
+        local.time() < team.meeting_window_starts_at
+        or ends.date() != local.date()
+        or ends.time() > team.meeting_window_ends_at
+    ):
+        warnings.append(
+            _("The time is outside the team's meeting window, %(start)s–%(end)s.")
+            % {"start": f"{team.meeting_window_starts_at:%H:%M}", "end": f"{team.meeting_window_ends_at:%H:%M}"}
+        )
+    return warnings
+
+
 @transaction.atomic
-def meeting_reschedule(*, actor, meeting: FollowUpMeeting, starts_at: dt.datetime, reason: str) -> FollowUpMeeting:
+def meeting_reschedule(
+    *, actor, meeting: FollowUpMeeting, starts_at: dt.datetime, reason: str, move_anyway: bool = False
+) -> MeetingMoved:
+    """Move the follow-up meeting, with a reason kept in its history.
+
+    Refused before the support starts, after it ends, in the past or outside the team's hours; a time
+    outside the meeting window or off a working day is only warned about, and moved when the user
+    confirms it ("Flytta ändå"). Moving clears hemtjänst's confirmations (its representative was named for
+    the old time) and runs the effects registered in `hooks.on_meeting_moved` — handover tells the case's
+    receivers the new time through the consent gate — in the same transaction."""
     meeting = (
         FollowUpMeeting.objects.select_for_update(of=("self",))
-        .select_related("case__team", "case__municipality")
+        .select_related("case__team", "case__municipality", "case__decision", "case__client")
         .get(pk=meeting.pk)
     )
     if meeting.status != FollowUpMeeting.Status.BOOKED:
         raise DomainError(_("Only a booked meeting can be moved."), code="meeting_not_booked")
     if not reason.strip():
         raise DomainValidationError(_("Write why the meeting is moved."), field="reason")
-    team, day = meeting.case.team, timezone.localtime(starts_at).date()
-    if not (calendar.team_works_on(team, day) and calendar.case_officers_work_on(meeting.case.municipality, day)):
-        holiday = calendar.holiday_name(day)
+    case, local = meeting.case, timezone.localtime(starts_at)
+    decision, team = case.decision, case.team
+    if local.date() < decision.start_date:
         raise DomainValidationError(
-            _("%(day)s is not a working day for the team and the case officers%(holiday)s. Choose another day.")
-            % {"day": day, "holiday": f" ({holiday})" if holiday else ""},
+            _("The meeting cannot be moved to before the support starts, %(date)s.") % {"date": decision.start_date},
             field="starts_at",
         )
-    if not calendar.within_team_hours(team, timezone.localtime(starts_at).time(), meeting.minutes):
+    if local.date() > decision.end_date:
+        raise DomainValidationError(
+            _("The meeting cannot be moved to after the support ends, %(date)s.") % {"date": decision.end_date},
+            field="starts_at",
+        )
+    if starts_at < timezone.now():
+        raise DomainValidationError(_("The meeting cannot be moved to a time that has passed."), field="starts_at")
+    if not calendar.within_team_hours(team, local.time(), meeting.minutes):
         raise DomainValidationError(
             _("The meeting must lie within the team's hours, %(hours)s.") % {"hours": team.hours_label},
             field="starts_at",
         )
+    warnings = _meeting_time_warnings(meeting, starts_at)
+    if warnings and not move_anyway:
+        raise DomainValidationError(
+            " ".join(str(w) for w in warnings) + " " + str(_("Tick “Move anyway” to move it all the same.")),
+            field="move_anyway",
+            code="meeting_time_warning",
+        )
+    previous = meeting.starts_at
     meeting.starts_at, meeting.reschedule_reason = starts_at, reason
-    return _save(meeting, actor, update_fields=["starts_at", "reschedule_reason"], reason=reason)
+    _save(meeting, actor, update_fields=["starts_at", "reschedule_reason"], reason=reason)
+    hemtjanst = (MeetingParticipant.Role.HEMTJANST_DAY, MeetingParticipant.Role.HEMTJANST_NIGHT)
+    for participant in meeting.participants.filter(role__in=hemtjanst, confirmed_at__isnull=False):
+        participant.confirmed_at, participant.representative = None, ""
+        _save(participant, actor, update_fields=["confirmed_at", "representative"], reason=reason)
+    notices = hooks.meeting_moved(meeting=meeting, actor=actor, previous_starts_at=previous)
+    return MeetingMoved(meeting, notices)
 
 
 @transaction.atomic

@@ -318,8 +318,10 @@ def meeting(request, pk):
     confirm = ConfirmParticipantForm(request.POST if action == "confirm" else None)
     try:
         if action == "reschedule" and can_manage and reschedule.is_valid():
-            services.meeting_reschedule(actor=request.user, meeting=the_meeting, **reschedule.cleaned_data)
+            moved = services.meeting_reschedule(actor=request.user, meeting=the_meeting, **reschedule.cleaned_data)
             messages.success(request, _("The meeting is moved."))
+            for notice in moved.notices:
+                messages.info(request, notice)
             return redirect("meeting", pk=case.pk)
         if action == "outcome" and can_record and outcome.is_valid():
             services.meeting_record_outcome(actor=request.user, meeting=the_meeting, **outcome.cleaned_data)
