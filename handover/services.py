@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
-from cases.models import Case, CaseState, Role
+from cases.models import Case, CaseState, Intervention, Role
 from cases.services import _save, case_transition
 from hemgang.errors import DomainError, DomainValidationError
 from scheduling.others import carried_out_by_others
@@ -445,8 +445,9 @@ def meeting_moved_notice(*, meeting, actor, previous_starts_at) -> list[str]:
 
 
 def summary_prefill(case: Case) -> str:
-    """The team's summary starts from the SoL journal entries since the last summary sent (never the HSL
-    record, which is not shared under this consent)."""
+    """The team's summary starts with what hemtjänst takes over since the last summary sent ("Från
+    2026-… utför hemtjänst: …", tapering from day 6, 001), then the SoL journal entries since it (never the
+    HSL record, which is not shared under this consent)."""
     from scheduling.models import JournalEntry
 
     last = (
@@ -460,10 +461,35 @@ def summary_prefill(case: Case) -> str:
     entries = JournalEntry.objects.filter(case=case, kind=JournalEntry.Kind.SOCIAL, correction__isnull=True)
     if last:
         entries = entries.filter(signed_at__gt=last)
-    return "\n\n".join(
+    parts = _tapering_lines(case, since=last)
+    parts += [
         f"{date_format(timezone.localtime(e.signed_at), 'SHORT_DATETIME_FORMAT')}: {e.text}"
         for e in entries.order_by("signed_at")
+    ]
+    return "\n\n".join(parts)
+
+
+def _tapering_lines(case: Case, *, since) -> list[str]:
+    """One line per intervention hemtjänst takes over, set since `since` (the last summary), by date.
+    One query: the interventions with a date, changed (in their history) since the last summary."""
+    changed = Intervention.history.filter(decision__case=case)
+    if since:
+        changed = changed.filter(history_date__gt=since)
+    taken_over = Intervention.objects.filter(
+        decision__case=case, hemtjanst_from__isnull=False, pk__in=changed.values("id")
     )
+    with override("sv"):
+        return [
+            _("From %(date)s hemtjänst carries out: %(what)s (%(part)s, %(times)s %(per)s).")
+            % {
+                "date": i.hemtjanst_from,
+                "what": i.intervention_type,
+                "part": i.get_part_of_day_display().lower(),
+                "times": i.times,
+                "per": i.get_per_display(),
+            }
+            for i in taken_over.select_related("intervention_type").order_by("hemtjanst_from", "id")
+        ]
 
 
 # --- the final handover ----------------------------------------------------------------------------------

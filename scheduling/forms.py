@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DATETIME
+from cases.forms import DATE, DATETIME
 from cases.models import Role, User
 
 from .models import FollowUpMeeting, JournalEntry, VisitIntervention
@@ -83,6 +83,17 @@ class VisitForm(forms.Form):
             self.fields["interventions"] = forms.ModelMultipleChoiceField(
                 label=_("Interventions"), queryset=interventions, widget=forms.CheckboxSelectMultiple
             )
+
+
+class TaperingForm(forms.Form):
+    """One per intervention on the visits page (prefixed by its id, so every element id is unique)."""
+
+    hemtjanst_from = forms.DateField(
+        label=_("Hemtjänst carries it out from"),
+        help_text=_("Empty: the team carries it out."),
+        widget=DATE,
+        required=False,
+    )
 
 
 class CancelVisitForm(forms.Form):

@@ -86,7 +86,7 @@ def carried_out_by_others(case: Case) -> list[CarriedByOthers]:
     every_day = _("every day")
     result = []
     for intervention in decision.interventions.all():
-        taken_over = getattr(intervention, "hemtjanst_from", None)
+        taken_over = intervention.hemtjanst_from
         if intervention.part_of_day == Intervention.PartOfDay.NIGHT:
             result.append(CarriedByOthers(intervention, NIGHT, every_day, first, "night"))
         elif calendar.slot_within_team_hours(team, intervention.part_of_day) is None:

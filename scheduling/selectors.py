@@ -6,7 +6,9 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from cases.access import visible_cases
+from cases.models import Intervention
 
+from . import calendar
 from .models import FollowUpMeeting, JournalEntry, MeetingParticipant, Visit, VisitIntervention
 from .others import carried_out_by_others
 
@@ -44,6 +46,19 @@ def day_board(user, *, team_id: int, day: dt.date, days: int = 2, staff_id: int 
 
 def case_visits(case) -> list[Visit]:
     return list(_visit_queryset().filter(case=case).order_by("planned_start"))
+
+
+def team_interventions(case) -> list[Intervention]:
+    """The decision's interventions the team carries out in its hours (night and out-of-hours ones are
+    others' from the start): those hemtjänst can take over step by step from day 6 (one query)."""
+    decision = getattr(case, "decision", None)
+    if decision is None or case.team is None:
+        return []
+    return [
+        i
+        for i in Intervention.objects.filter(decision=decision).select_related("intervention_type").order_by("id")
+        if calendar.slot_within_team_hours(case.team, i.part_of_day) is not None
+    ]
 
 
 def visit_for_log(pk: int) -> Visit | None:

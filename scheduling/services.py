@@ -129,10 +129,12 @@ def visits_plan(
                     if earliest.date() > day or earliest.time() >= slot_end:
                         continue
                     slot_start = max(slot_start, earliest.time())
-                daily = [i for i in interventions if i.per == Intervention.Per.DAY]
+                # Tapering: what hemtjänst carries out from a date is no longer planned for the team.
+                due = [i for i in interventions if i.hemtjanst_from is None or day < i.hemtjanst_from]
+                daily = [i for i in due if i.per == Intervention.Per.DAY]
                 weekly = [
                     i
-                    for i in interventions
+                    for i in due
                     if i.per == Intervention.Per.WEEK
                     and working_index % days_per_week in _spread(i.times, days_per_week)
                 ]
@@ -251,6 +253,78 @@ def visit_cancel(*, actor, visit: Visit, reason: str) -> Visit:
         raise DomainValidationError(_("Write why the visit is cancelled."), field="reason")
     visit.status, visit.cancel_reason = Visit.Status.CANCELLED, reason
     return _save(visit, actor, update_fields=["status", "cancel_reason"])
+
+
+@dataclass(frozen=True)
+class TaperingResult:
+    intervention: Intervention
+    unlinked: int  # planned visits that go on without the intervention
+    cancelled: int  # planned visits that held only it, cancelled
+
+
+@transaction.atomic
+def tapering_set(*, actor, case: Case, intervention: Intervention, hemtjanst_from: dt.date | None) -> TaperingResult:
+    """From day 6 the team adapts its work step by step to what hemtjänst will do (001): from
+    `hemtjanst_from` hemtjänst carries out `intervention`, and the team's planned visits from that date no
+    longer hold it — a visit that held nothing else is cancelled with the reason (and still shows what it
+    was planned for). Kept in history (the
+    intervention's and the visits'); the team's next summary tells hemtjänst (handover.summary_prefill).
+
+    The date lies from the team's follow-up day (day 6 by default) to the decision's end, and not in the
+    past. `None` takes the intervention back to the team from now on; visits cancelled earlier are not
+    restored (the team plans them again where needed)."""
+    case = Case.objects.select_for_update(of=("self",)).select_related("decision", "team").get(pk=case.pk)
+    _require_running(case)
+    decision = case.decision
+    intervention = Intervention.objects.select_for_update().select_related("intervention_type").get(pk=intervention.pk)
+    if intervention.decision_id != decision.pk:
+        raise DomainValidationError(_("Choose interventions from the decision."), field="intervention")
+    if hemtjanst_from is not None:
+        earliest = max(calendar.support_day(decision.start_date, case.team.follow_up_day), timezone.localdate())
+        if hemtjanst_from < earliest:
+            raise DomainValidationError(
+                _(
+                    "Hemtjänst can take over from %(date)s at the earliest "
+                    "(day %(day)s of the support, not in the past)."
+                )
+                % {"date": earliest, "day": case.team.follow_up_day},
+                field="hemtjanst_from",
+            )
+        if hemtjanst_from > decision.end_date:
+            raise DomainValidationError(
+                _("The support ends %(date)s: hemtjänst cannot take over after it.") % {"date": decision.end_date},
+                field="hemtjanst_from",
+            )
+    reason = (
+        _("Hemtjänst carries out %(what)s from %(date)s.")
+        % {"what": intervention.intervention_type, "date": hemtjanst_from}
+        if hemtjanst_from
+        else _("The team carries out %(what)s again.") % {"what": intervention.intervention_type}
+    )
+    intervention.hemtjanst_from = hemtjanst_from
+    _save(intervention, actor, update_fields=["hemtjanst_from"], reason=str(reason))
+    unlinked = cancelled = 0
+    if hemtjanst_from is not None:
+        rows = VisitIntervention.objects.select_related("visit").filter(
+            intervention=intervention,
+            visit__status=Visit.Status.PLANNED,
+            visit__planned_start__gte=_aware(hemtjanst_from, dt.time.min),
+        )
+        for row in rows.select_for_update(of=("self",)):
+            visit = row.visit
+            if visit.visit_interventions.exclude(pk=row.pk).exists():
+                # The visit goes on with its other interventions, shorter by this one.
+                row._history_user = actor
+                row.delete()
+                visit.planned_minutes = max(15, visit.planned_minutes - intervention.minutes)
+                _save(visit, actor, update_fields=["planned_minutes"], reason=str(reason))
+                unlinked += 1
+            else:
+                # Nothing left for the team to do: cancelled, still showing what it was planned for.
+                visit.status, visit.cancel_reason = Visit.Status.CANCELLED, str(reason)[:300]
+                _save(visit, actor, update_fields=["status", "cancel_reason"], reason=str(reason))
+                cancelled += 1
+    return TaperingResult(intervention, unlinked, cancelled)
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from .forms import (
     JournalForm,
     MeetingOutcomeForm,
     RescheduleForm,
+    TaperingForm,
     VisitForm,
     VisitLogForm,
 )
@@ -187,9 +188,43 @@ def case_visits(request, pk):
     case = access.get_case_for(request, pk, what="visits.list")
     visits = selectors.case_visits(case)
     plan = getattr(case, "care_plan", None)
-    form = CarePlanForm(request.POST or None, initial={"watch_for": plan.watch_for if plan else ""})
+    chosen = request.POST.get("tapering") if request.method == "POST" else None
+    form = CarePlanForm(
+        request.POST if request.method == "POST" and not chosen else None,
+        initial={"watch_for": plan.watch_for if plan else ""},
+    )
     can_plan = request.user.has_perm("scheduling.plan_visits", case)
-    if request.method == "POST" and can_plan and form.is_valid():
+    tapering = []
+    if can_plan:
+        for intervention in selectors.team_interventions(case):
+            bound = chosen == str(intervention.pk)
+            taper = TaperingForm(
+                request.POST if bound else None,
+                prefix=f"taper-{intervention.pk}",
+                initial={"hemtjanst_from": intervention.hemtjanst_from},
+            )
+            tapering.append((intervention, taper))
+            if bound and taper.is_valid():
+                try:
+                    result = services.tapering_set(
+                        actor=request.user,
+                        case=case,
+                        intervention=intervention,
+                        hemtjanst_from=taper.cleaned_data["hemtjanst_from"],
+                    )
+                except DomainError as err:
+                    show_error(taper, err)
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "Saved. %(unlinked)s planned visits go on without it; "
+                            "%(cancelled)s that held only it were cancelled."
+                        )
+                        % {"unlinked": result.unlinked, "cancelled": result.cancelled},
+                    )
+                    return redirect("case_visits", pk=case.pk)
+    if form.is_bound and can_plan and form.is_valid():
         services.care_plan_update(actor=request.user, case=case, watch_for=form.cleaned_data["watch_for"])
         messages.success(request, _("Saved."))
         return redirect("case_visits", pk=case.pk)
@@ -203,6 +238,7 @@ def case_visits(request, pk):
             "can_plan": can_plan,
             "can_log": request.user.has_perm("scheduling.log_visit", case),
             "by_others": carried_out_by_others(case),
+            "tapering": tapering,
         },
     )
 

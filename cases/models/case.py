@@ -330,6 +330,10 @@ class Intervention(models.Model):
     minutes = models.PositiveSmallIntegerField(_("planned minutes each time"))
     part_of_day = models.CharField(_("part of day"), max_length=10, choices=PartOfDay.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # Tapering (001: "från dag 6 anpassar teamet successivt sitt arbete till hur hemtjänsten kommer att
+    # utföra insatserna"): from this date hemtjänst carries the intervention out and the team no longer
+    # plans it. Set through scheduling.services.tapering_set.
+    hemtjanst_from = models.DateField(_("hemtjänst carries it out from"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
