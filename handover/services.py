@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, override
 from cases.models import Case, CaseState, Intervention, Role
 from cases.services import _save, case_transition
 from hemgang.errors import DomainError, DomainValidationError
+from scheduling.hooks import Notice
 from scheduling.others import carried_out_by_others
 
 from .models import (
@@ -387,7 +388,7 @@ def start_of_support_drafts(*, case: Case, actor) -> list[Message]:
     return [start, invitation]
 
 
-def meeting_moved_notice(*, meeting, actor, previous_starts_at) -> list[str]:
+def meeting_moved_notice(*, meeting, actor, previous_starts_at) -> list[Notice]:
     """Registered on `scheduling.hooks.on_meeting_moved`: the case's receivers are told the new time
     (001: hemtjänst confirms the meeting and names its representative, so a new time needs a new
     confirmation; acknowledging this invitation with a representative records it).
@@ -401,9 +402,12 @@ def meeting_moved_notice(*, meeting, actor, previous_starts_at) -> list[str]:
     links = list(CaseRecipient.objects.filter(case=case))
     if not links:
         return [
-            _(
-                "The case has no hemtjänst receivers yet: choose them on the case's messages page and tell "
-                "them the new time."
+            Notice(
+                _(
+                    "The case has no hemtjänst receivers yet: choose them on the case's messages page and tell "
+                    "them the new time."
+                ),
+                is_warning=True,
             )
         ]
     with override("sv"):
@@ -438,10 +442,13 @@ def meeting_moved_notice(*, meeting, actor, previous_starts_at) -> list[str]:
             message_send(actor=actor, message=message)
     except DomainError as refusal:
         return [
-            _("The message to hemtjänst about the new time is kept as a draft and not sent: %(refusal)s")
-            % {"refusal": refusal.message}
+            Notice(
+                _("The message to hemtjänst about the new time is kept as a draft and not sent: %(refusal)s")
+                % {"refusal": refusal.message},
+                is_warning=True,
+            )
         ]
-    return [_("Hemtjänst has been sent the new time.")]
+    return [Notice(_("Hemtjänst has been sent the new time."))]
 
 
 def summary_prefill(case: Case) -> str:

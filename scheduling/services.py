@@ -549,7 +549,7 @@ class MeetingMoved:
     message to hemtjänst waits as a draft because consent is not valid)."""
 
     meeting: FollowUpMeeting
-    notices: list[str]
+    notices: list[hooks.Notice]
 
 
 def _meeting_time_warnings(meeting: FollowUpMeeting, starts_at: dt.datetime) -> list[str]:

@@ -357,7 +357,7 @@ def meeting(request, pk):
             moved = services.meeting_reschedule(actor=request.user, meeting=the_meeting, **reschedule.cleaned_data)
             messages.success(request, _("The meeting is moved."))
             for notice in moved.notices:
-                messages.info(request, notice)
+                (messages.warning if notice.is_warning else messages.info)(request, notice.text)
             return redirect("meeting", pk=case.pk)
         if action == "outcome" and can_record and outcome.is_valid():
             services.meeting_record_outcome(actor=request.user, meeting=the_meeting, **outcome.cleaned_data)

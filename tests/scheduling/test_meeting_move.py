@@ -84,7 +84,7 @@ def test_moving_sends_the_receivers_the_new_time_through_the_consent_gate(world,
     assert message.kind == "meeting_invitation" and message.author == world.officer
     assert {d.recipient for d in message.deliveries.all()} == {world.group, world.coordination}
     assert "Skäl: Krock" in message.body
-    assert moved.notices == ["Hemtjänsten har fått den nya tiden."]
+    assert [(n.text, n.is_warning) for n in moved.notices] == [("Hemtjänsten har fått den nya tiden.", False)]
 
 
 def test_without_valid_consent_the_move_stands_and_the_message_stays_a_draft(world, booked):
@@ -95,8 +95,9 @@ def test_without_valid_consent_the_move_stands_and_the_message_stays_a_draft(wor
     assert booked.starts_at == _at(dt.date(2026, 11, 30), 11)
     draft = Message.objects.get(case=booked.case, subject__startswith="Hemgångsteam: uppföljningsmötet flyttat")
     assert draft.sent_at is None and draft.deliveries.count() == 2
-    assert moved.notices[0].startswith("Meddelandet till hemtjänsten om den nya tiden sparas som utkast")
-    assert "det finns inget giltigt samtycke i dag" in moved.notices[0]
+    notice = moved.notices[0]
+    assert notice.is_warning and notice.text.startswith("Meddelandet till hemtjänsten om den nya tiden sparas som")
+    assert "det finns inget giltigt samtycke i dag" in notice.text
 
 
 def test_handover_registers_its_effect_on_the_scheduling_hook():
@@ -114,3 +115,12 @@ def test_the_meeting_page_asks_to_confirm_a_poor_time(world, login, booked):
     booked.refresh_from_db()
     assert booked.starts_at == _at(dt.date(2026, 11, 28), 10)
     assert "Hemtjänsten har fått den nya tiden." in response.content.decode()
+
+
+def test_a_case_without_receivers_warns_the_team_to_choose_them(world, booked):
+    from handover.models import CaseRecipient
+
+    CaseRecipient.objects.filter(case=booked.case).delete()
+    moved = _move(world, booked, _at(dt.date(2026, 11, 30), 11))
+    assert moved.notices[0].is_warning and "inga mottagare hos hemtjänsten" in moved.notices[0].text
+    assert not Message.objects.filter(case=booked.case, subject__contains="flyttat").exists()
