@@ -274,3 +274,15 @@ class TeamForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class StartForm(ReasonForm):
+    """The start of the support asks when the client came home: no visit is planned before it."""
+
+    homecoming_at = forms.DateTimeField(
+        label=_("When did the client come home?"),
+        help_text=_("Date and time. No visits are planned before it."),
+        widget=DATETIME,
+    )
+
+    field_order = ["homecoming_at", "reason"]

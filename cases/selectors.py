@@ -97,7 +97,7 @@ def client_detail_queryset() -> QuerySet:
         "hemtjanst_group_unit", "safety_alarm_unit", "night_service_unit"
     ).prefetch_related(
         "relatives",
-        Prefetch("cases", queryset=Case.objects.select_related("team").order_by("-created_at")),
+        Prefetch("cases", queryset=Case.objects.select_related("team", "decision").order_by("-created_at")),
     )
 
 
@@ -108,7 +108,9 @@ def client_search(user, query: str, *, limit: int = 25) -> list[Client]:
         return []
     qs = visible_clients(user).prefetch_related(
         Prefetch(
-            "cases", queryset=Case.objects.filter(state__in=OPEN_STATES).select_related("team"), to_attr="open_cases"
+            "cases",
+            queryset=Case.objects.filter(state__in=OPEN_STATES).select_related("team", "decision"),
+            to_attr="open_cases",
         )
     )
     digits = "".join(ch for ch in query if ch.isdigit())

@@ -664,8 +664,23 @@ def _guard(case: Case, to: str, actor, reason: str) -> None:
             raise DomainError(_("The decision's period has already ended."), code="decision_expired")
 
 
+def _check_homecoming(case: Case, homecoming_at: dt.datetime) -> dt.datetime:
+    """The client comes home on or after the decision's first day, and not later than today (the team
+    records the start when it receives the client, 000: "samma dag")."""
+    start = timezone.make_aware(dt.datetime.combine(case.decision.start_date, dt.time.min))
+    if homecoming_at < start:
+        raise DomainValidationError(
+            _("The client cannot come home before the decision's start, %(date)s.")
+            % {"date": case.decision.start_date},
+            field="homecoming_at",
+        )
+    if timezone.localdate(homecoming_at) > timezone.localdate():
+        raise DomainValidationError(_("The homecoming cannot be later than today."), field="homecoming_at")
+    return homecoming_at
+
+
 @transaction.atomic
-def case_transition(*, case: Case, to: str, actor, reason: str = "") -> Case:
+def case_transition(*, case: Case, to: str, actor, reason: str = "", homecoming_at: dt.datetime | None = None) -> Case:
     """Move a case to state `to`: lock the row, check the table of allowed moves and the move's
     preconditions, and save with who, when and why (kept in the case's history).
 
@@ -687,6 +702,9 @@ def case_transition(*, case: Case, to: str, actor, reason: str = "") -> Case:
     case.state_changed_at = now
     case.state_reason = reason
     fields = ["state", "state_changed_at", "state_reason"]
+    if to == CaseState.ACTIVE:
+        case.homecoming_at = _check_homecoming(case, homecoming_at or now)
+        fields.append("homecoming_at")
     if to not in OPEN_STATES:
         case.ended_at = now
         fields.append("ended_at")
@@ -705,9 +723,10 @@ def case_transition(*, case: Case, to: str, actor, reason: str = "") -> Case:
     return case
 
 
-def case_start(*, actor, case: Case) -> Case:
-    """Verkställighet begins: the team receives the client (the same day they are ready for discharge)."""
-    return case_transition(case=case, to=CaseState.ACTIVE, actor=actor)
+def case_start(*, actor, case: Case, homecoming_at: dt.datetime | None = None) -> Case:
+    """Verkställighet begins: the team receives the client (the same day they are ready for discharge),
+    at `homecoming_at` (now when not given); the first visits follow it."""
+    return case_transition(case=case, to=CaseState.ACTIVE, actor=actor, homecoming_at=homecoming_at)
 
 
 def case_decline(*, actor, case: Case, reason: str) -> Case:

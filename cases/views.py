@@ -25,6 +25,7 @@ from .forms import (
     ReferralForm,
     RelativeFormSet,
     SearchForm,
+    StartForm,
     TeamForm,
 )
 from .models import TRANSITIONS_NEEDING_REASON, CaseState, Consent, Role
@@ -355,10 +356,20 @@ def case_transition(request, pk, to):
     if perm is None:
         raise Http404
     case = access.get_case_for(request, pk, perm=perm, what=f"case.transition.{to}")
-    form = ReasonForm(request.POST or None)
+    if to == CaseState.ACTIVE:
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        form = StartForm(request.POST or None, initial={"homecoming_at": now})
+    else:
+        form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_transition(case=case, to=to, actor=request.user, reason=form.cleaned_data["reason"])
+            services.case_transition(
+                case=case,
+                to=to,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                homecoming_at=form.cleaned_data.get("homecoming_at"),
+            )
         except DomainError as err:
             show_error(form, err)
         else:

@@ -12,12 +12,14 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from cases.measures import case_measures_summary
 from cases.models import Intervention, KatzAssessment
 from cases.models.measures import KATZ_ACTIVITIES
+from scheduling.others import carried_out_by_others
 
 from .models import HandoverSummary
 
@@ -48,6 +50,29 @@ _SUMMARY_QUERYSET = HandoverSummary.objects.select_related(
 class InterventionRow:
     intervention: Intervention
     how_done_now: str
+    carried_out_by: str = ""
+
+
+def _who_does_what(case) -> dict[int, str]:
+    """Per intervention, who carries it out, in words: the team, hemtjänst (on the team's days off, out of
+    its hours, or from the date it took over — tapering from day 6), the night organisation."""
+    rows: dict[int, list] = {}
+    for row in carried_out_by_others(case):
+        rows.setdefault(row.intervention.pk, []).append(row)
+    who = {}
+    for intervention in case.decision.interventions.all():
+        others = rows.get(intervention.pk, [])
+        parts = [] if any(r.why in ("night", "out_of_hours") for r in others) else [_("the hemgång team")]
+        for r in others:
+            if r.why == "days_off":
+                parts.append(f"{r.who_label} {r.days}")
+            elif r.why == "taken_over":
+                parts.append(_("%(who)s from %(date)s") % {"who": r.who_label, "date": r.from_day})
+            else:
+                parts.append(str(r.who_label))
+        text = "; ".join(str(p) for p in parts)
+        who[intervention.pk] = text[:1].upper() + text[1:]
+    return who
 
 
 def _related_or_none(obj, name: str):
@@ -72,6 +97,7 @@ def handover_context(summary: HandoverSummary) -> dict:
     care_plan = _related_or_none(case, "care_plan")
     how_done_now = {row.intervention_id: row.how_done_now for row in summary.interventions.all()}
     interventions = decision.interventions.all() if decision else []
+    who = _who_does_what(case) if decision else {}
     measures = case_measures_summary(case)
     katz_end = measures["katz"].end
     shown = not client.protected_identity
@@ -94,7 +120,7 @@ def handover_context(summary: HandoverSummary) -> dict:
         "relatives": list(client.relatives.all()),
         "case_officer": case.case_officer,
         "decision": decision,
-        "interventions": [InterventionRow(i, how_done_now.get(i.pk, "")) for i in interventions],
+        "interventions": [InterventionRow(i, how_done_now.get(i.pk, ""), who.get(i.pk, "")) for i in interventions],
         # What the visiting staff were told to watch for during the support carries over unless the
         # handover says otherwise.
         "watch_for": summary.watch_for or (care_plan.watch_for if care_plan else ""),

@@ -13,9 +13,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
-from cases.models import Case, CaseState, Role
+from cases.models import Case, CaseState, Intervention, Role
 from cases.services import _save, case_transition
 from hemgang.errors import DomainError, DomainValidationError
+from scheduling.hooks import Notice
+from scheduling.others import carried_out_by_others
 
 from .models import (
     CaseRecipient,
@@ -191,7 +193,9 @@ def message_send(*, actor, message: Message) -> Message:
     support runs. A final handover moves the case to handed over; a closing notice needs that first."""
     message = Message.objects.select_for_update().get(pk=message.pk)
     case = Case.objects.select_for_update(of=("self",)).select_related("client", "municipality").get(pk=message.case_id)
-    _check_team_sender(actor, case)
+    # The case officer chairs the follow-up meeting (001) and may invite to it, or tell that it is moved.
+    if not (message.kind == Message.Kind.MEETING_INVITATION and actor.has_perm("scheduling.manage_meeting", case)):
+        _check_team_sender(actor, case)
     if message.is_sent:
         raise DomainError(_("The message is already sent."), code="already_sent")
     if case.state not in RUNNING:
@@ -343,11 +347,17 @@ def _notify_receivers(message: Message) -> None:
 
 
 def _interventions_text(case: Case) -> str:
-    return "\n".join(
+    """The decision's interventions, then exactly what hemtjänst and the night organisation carry out:
+    which intervention, when, on which days, from which date (scheduling.others)."""
+    lines = [
         f"- {i.intervention_type}: {i.times} {i.get_per_display()}, {i.minutes} min, "
         f"{i.get_part_of_day_display().lower()}"
         for i in case.decision.interventions.select_related("intervention_type")
-    )
+    ]
+    others = carried_out_by_others(case)
+    if others:
+        lines += ["", _("Carried out by others, not by the team:")] + [f"- {row.as_line()}" for row in others]
+    return "\n".join(lines)
 
 
 def start_of_support_drafts(*, case: Case, actor) -> list[Message]:
@@ -408,9 +418,73 @@ def start_of_support_drafts(*, case: Case, actor) -> list[Message]:
     return [start, invitation]
 
 
+def meeting_moved_notice(*, meeting, actor, previous_starts_at) -> list[Notice]:
+    """Registered on `scheduling.hooks.on_meeting_moved`: the case's receivers are told the new time
+    (001: hemtjänst confirms the meeting and names its representative, so a new time needs a new
+    confirmation; acknowledging this invitation with a representative records it).
+
+    The message is drafted and sent through `message_send`, so the consent gate applies. When consent is
+    not valid the move stands (the meeting is the case officer's to arrange, consent or not) and the
+    message stays as a draft on the case's messages page, with the gate's refusal shown to whoever moved
+    it: the team sends it when consent is renewed. The send runs in a savepoint, so a refused send leaves
+    the draft and nothing half-sent. Runs inside the move's transaction."""
+    case = meeting.case
+    links = list(CaseRecipient.objects.filter(case=case))
+    if not links:
+        return [
+            Notice(
+                _(
+                    "The case has no hemtjänst receivers yet: choose them on the case's messages page and tell "
+                    "them the new time."
+                ),
+                is_warning=True,
+            )
+        ]
+    with override("sv"):
+        when = date_format(timezone.localtime(meeting.starts_at), "l j F H:i")
+        before = date_format(timezone.localtime(previous_starts_at), "l j F H:i")
+        message = _save(
+            Message(
+                case=case,
+                kind=Message.Kind.MEETING_INVITATION,
+                direction=Message.Direction.TO_HEMTJANST,
+                author=actor,
+                subject=_("Hemgångsteam: follow-up meeting moved to %(when)s") % {"when": when},
+                body=_(
+                    "The follow-up meeting for %(name)s is moved to %(when)s, %(place)s (it was %(before)s). "
+                    "Reason: %(reason)s\n\nAn earlier confirmation no longer holds: acknowledge this message and "
+                    "name who will represent hemtjänst at the new time."
+                )
+                % {
+                    "name": case.client.full_name,
+                    "when": when,
+                    "place": meeting.location,
+                    "before": before,
+                    "reason": meeting.reschedule_reason,
+                },
+            ),
+            actor,
+        )
+    for link in links:
+        _save(Delivery(message=message, recipient_id=link.recipient_id), actor)
+    try:
+        with transaction.atomic():
+            message_send(actor=actor, message=message)
+    except DomainError as refusal:
+        return [
+            Notice(
+                _("The message to hemtjänst about the new time is kept as a draft and not sent: %(refusal)s")
+                % {"refusal": refusal.message},
+                is_warning=True,
+            )
+        ]
+    return [Notice(_("Hemtjänst has been sent the new time."))]
+
+
 def summary_prefill(case: Case) -> str:
-    """The team's summary starts from the SoL journal entries since the last summary sent (never the HSL
-    record, which is not shared under this consent)."""
+    """The team's summary starts with what hemtjänst takes over since the last summary sent ("Från
+    2026-… utför hemtjänst: …", tapering from day 6, 001), then the SoL journal entries since it (never the
+    HSL record, which is not shared under this consent)."""
     from scheduling.models import JournalEntry
 
     last = (
@@ -424,10 +498,35 @@ def summary_prefill(case: Case) -> str:
     entries = JournalEntry.objects.filter(case=case, kind=JournalEntry.Kind.SOCIAL, correction__isnull=True)
     if last:
         entries = entries.filter(signed_at__gt=last)
-    return "\n\n".join(
+    parts = _tapering_lines(case, since=last)
+    parts += [
         f"{date_format(timezone.localtime(e.signed_at), 'SHORT_DATETIME_FORMAT')}: {e.text}"
         for e in entries.order_by("signed_at")
+    ]
+    return "\n\n".join(parts)
+
+
+def _tapering_lines(case: Case, *, since) -> list[str]:
+    """One line per intervention hemtjänst takes over, set since `since` (the last summary), by date.
+    One query: the interventions with a date, changed (in their history) since the last summary."""
+    changed = Intervention.history.filter(decision__case=case)
+    if since:
+        changed = changed.filter(history_date__gt=since)
+    taken_over = Intervention.objects.filter(
+        decision__case=case, hemtjanst_from__isnull=False, pk__in=changed.values("id")
     )
+    with override("sv"):
+        return [
+            _("From %(date)s hemtjänst carries out: %(what)s (%(part)s, %(times)s %(per)s).")
+            % {
+                "date": i.hemtjanst_from,
+                "what": i.intervention_type,
+                "part": i.get_part_of_day_display().lower(),
+                "times": i.times,
+                "per": i.get_per_display(),
+            }
+            for i in taken_over.select_related("intervention_type").order_by("hemtjanst_from", "id")
+        ]
 
 
 # --- the final handover ----------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DATETIME
+from cases.forms import DATE, DATETIME
 from cases.models import Role, User
 
 from .models import FollowUpMeeting, JournalEntry, VisitIntervention
@@ -20,7 +20,6 @@ class VisitLogForm(forms.Form):
         choices=[("yes", _("Yes")), ("no", _("No"))],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
-        initial="yes",
     )
     actual_start = forms.TimeField(label=_("Started"), widget=TIME, required=False)
     actual_end = forms.TimeField(label=_("Ended"), widget=TIME, required=False)
@@ -45,6 +44,9 @@ class VisitLogForm(forms.Form):
 
     def __init__(self, *args, visit, **kwargs):
         super().__init__(*args, **kwargs)
+        # Every radio group starts with nothing chosen, "not asked" included: a value none of the choices
+        # has leaves the scale unticked, and an unticked scale is saved as not asked.
+        self.initial.setdefault("experienced_safety", "-")
         self.rows = list(visit.visit_interventions.all())
         for row in self.rows:
             self.fields[f"outcome_{row.pk}"] = forms.ChoiceField(
@@ -53,6 +55,14 @@ class VisitLogForm(forms.Form):
                 widget=forms.RadioSelect,
                 required=False,
             )
+
+    def clean(self):
+        """A visit that did not happen keeps no outcome but "not done" (the service enforces it too)."""
+        data = super().clean()
+        if data.get("performed") is False:
+            for row in self.rows:
+                data[f"outcome_{row.pk}"] = VisitIntervention.Outcome.NOT_DONE
+        return data
 
     def outcome_fields(self):
         return [self[f"outcome_{row.pk}"] for row in self.rows]
@@ -73,6 +83,17 @@ class VisitForm(forms.Form):
             self.fields["interventions"] = forms.ModelMultipleChoiceField(
                 label=_("Interventions"), queryset=interventions, widget=forms.CheckboxSelectMultiple
             )
+
+
+class TaperingForm(forms.Form):
+    """One per intervention on the visits page (prefixed by its id, so every element id is unique)."""
+
+    hemtjanst_from = forms.DateField(
+        label=_("Hemtjänst carries it out from"),
+        help_text=_("Empty: the team carries it out."),
+        widget=DATE,
+        required=False,
+    )
 
 
 class CancelVisitForm(forms.Form):
@@ -103,6 +124,11 @@ class CarePlanForm(forms.Form):
 class RescheduleForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("New time"), widget=DATETIME)
     reason = forms.CharField(label=_("Why is it moved?"), max_length=500)
+    move_anyway = forms.BooleanField(
+        label=_("Move anyway"),
+        help_text=_("Only needed for a time outside the meeting window or on a day off; you are asked first."),
+        required=False,
+    )
 
 
 class ConfirmParticipantForm(forms.Form):

@@ -99,6 +99,12 @@ class Visit(models.Model):
         return self.planned_start + timezone.timedelta(minutes=self.planned_minutes)
 
     @property
+    def is_undocumented(self) -> bool:
+        """A planned visit whose time has passed and that nobody logged: *Ej dokumenterat*. Not a stored
+        state — the team can still log it, and then it is what was logged (001: "allt ska dokumenteras")."""
+        return self.status == self.Status.PLANNED and self.planned_end <= timezone.now()
+
+    @property
     def performed_minutes(self) -> int | None:
         if self.actual_start and self.actual_end:
             return int((self.actual_end - self.actual_start).total_seconds() // 60)

@@ -6,11 +6,13 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from cases.access import visible_cases
+from cases.models import Intervention
 
+from . import calendar
 from .models import FollowUpMeeting, JournalEntry, MeetingParticipant, Visit, VisitIntervention
-from .services import interventions_by_others
+from .others import carried_out_by_others
 
-VISIT_RELATED = ("case__client", "case__care_plan", "case__referral", "assigned_to")
+VISIT_RELATED = ("case__client", "case__care_plan", "case__referral", "case__decision", "assigned_to")
 
 
 def _visit_queryset() -> QuerySet:
@@ -46,6 +48,19 @@ def case_visits(case) -> list[Visit]:
     return list(_visit_queryset().filter(case=case).order_by("planned_start"))
 
 
+def team_interventions(case) -> list[Intervention]:
+    """The decision's interventions the team carries out in its hours (night and out-of-hours ones are
+    others' from the start): those hemtjänst can take over step by step from day 6 (one query)."""
+    decision = getattr(case, "decision", None)
+    if decision is None or case.team is None:
+        return []
+    return [
+        i
+        for i in Intervention.objects.filter(decision=decision).select_related("intervention_type").order_by("id")
+        if calendar.slot_within_team_hours(case.team, i.part_of_day) is not None
+    ]
+
+
 def visit_for_log(pk: int) -> Visit | None:
     return _visit_queryset().select_related("case__decision", "case__team").filter(pk=pk).first()
 
@@ -79,8 +94,11 @@ def case_work_summary(case) -> dict:
         .select_related("assigned_to")
         .order_by("planned_start")[:3]
     )
+    # Past visits nobody logged (Ej dokumenterat): planned and started before now, ended by the property.
+    past = Visit.objects.filter(case=case, status=Visit.Status.PLANNED, planned_start__lt=now).order_by("planned_start")
     return {
         "meeting": FollowUpMeeting.objects.filter(case=case).first(),
         "upcoming_visits": upcoming,
-        "by_others": interventions_by_others(case),
+        "undocumented_visits": [v for v in past if v.is_undocumented],
+        "by_others": carried_out_by_others(case),
     }

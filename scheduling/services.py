@@ -6,6 +6,7 @@ active without its visits planned and its day-6 meeting booked.
 
 import datetime as dt
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +17,7 @@ from cases.models import Case, Intervention, Role, User
 from cases.services import _save
 from hemgang.errors import DomainError, DomainValidationError
 
-from . import calendar
+from . import calendar, hooks
 from .models import (
     CarePlan,
     FollowUpMeeting,
@@ -74,6 +75,11 @@ def _round_down_quarter(moment: dt.datetime) -> dt.datetime:
     return moment.replace(minute=moment.minute - moment.minute % 15, second=0, microsecond=0)
 
 
+def _round_up_quarter(moment: dt.datetime) -> dt.datetime:
+    down = _round_down_quarter(moment)
+    return down if down == moment else down + dt.timedelta(minutes=15)
+
+
 def _quietest_quarter(busy: Counter, earliest: dt.datetime, before: dt.datetime) -> dt.datetime:
     """The quarter hour in [earliest, before) when the fewest of the team's visits start (the earliest
     of equals), so that a new client's visits spread over the slot instead of all starting at 07:00."""
@@ -92,17 +98,23 @@ def visits_plan(
     from_day: dt.date | None = None,
     to_day: dt.date | None = None,
     only_ids: set[int] | None = None,
+    not_before: dt.datetime | None = None,
 ) -> list[Visit]:
     """Plan the team's visits from the decision: one visit per part of day and time, holding the
     interventions due then, inside the team's hours and on the team's working days, from the day of
     homecoming (the decision's start) to its end. Night and out-of-hours interventions are left to others.
 
     An ändringsbeslut plans part of that: `from_day`–`to_day` (within the decision's period) and, with
-    `only_ids`, only those interventions (the ones it added).
+    `only_ids`, only those interventions (the ones it added). With `not_before` (the homecoming), no visit
+    starts before it: that day's slots begin at it, and a slot that has ended by then gets no visit.
     """
     decision, team = case.decision, case.team
     first = max(decision.start_date, from_day or decision.start_date)
     last = min(decision.end_date, to_day or decision.end_date)
+    if not_before is not None:
+        first_home_day = timezone.localdate(not_before)
+        first = max(first, first_home_day)
+        earliest = _round_up_quarter(timezone.localtime(not_before))
     by_part = defaultdict(list)
     for intervention in decision.interventions.all():
         if only_ids is not None and intervention.pk not in only_ids:
@@ -124,10 +136,16 @@ def visits_plan(
         if calendar.team_works_on(team, day):
             for part, interventions in by_part.items():
                 slot_start, slot_end = calendar.slot_within_team_hours(team, part)
-                daily = [i for i in interventions if i.per == Intervention.Per.DAY]
+                if not_before is not None and day == first_home_day:
+                    if earliest.date() > day or earliest.time() >= slot_end:
+                        continue
+                    slot_start = max(slot_start, earliest.time())
+                # Tapering: what hemtjänst carries out from a date is no longer planned for the team.
+                due = [i for i in interventions if i.hemtjanst_from is None or day < i.hemtjanst_from]
+                daily = [i for i in due if i.per == Intervention.Per.DAY]
                 weekly = [
                     i
-                    for i in interventions
+                    for i in due
                     if i.per == Intervention.Per.WEEK
                     and working_index % days_per_week in _spread(i.times, days_per_week)
                 ]
@@ -248,6 +266,78 @@ def visit_cancel(*, actor, visit: Visit, reason: str) -> Visit:
     return _save(visit, actor, update_fields=["status", "cancel_reason"])
 
 
+@dataclass(frozen=True)
+class TaperingResult:
+    intervention: Intervention
+    unlinked: int  # planned visits that go on without the intervention
+    cancelled: int  # planned visits that held only it, cancelled
+
+
+@transaction.atomic
+def tapering_set(*, actor, case: Case, intervention: Intervention, hemtjanst_from: dt.date | None) -> TaperingResult:
+    """From day 6 the team adapts its work step by step to what hemtjänst will do (001): from
+    `hemtjanst_from` hemtjänst carries out `intervention`, and the team's planned visits from that date no
+    longer hold it — a visit that held nothing else is cancelled with the reason (and still shows what it
+    was planned for). Kept in history (the
+    intervention's and the visits'); the team's next summary tells hemtjänst (handover.summary_prefill).
+
+    The date lies from the team's follow-up day (day 6 by default) to the decision's end, and not in the
+    past. `None` takes the intervention back to the team from now on; visits cancelled earlier are not
+    restored (the team plans them again where needed)."""
+    case = Case.objects.select_for_update(of=("self",)).select_related("decision", "team").get(pk=case.pk)
+    _require_running(case)
+    decision = case.decision
+    intervention = Intervention.objects.select_for_update().select_related("intervention_type").get(pk=intervention.pk)
+    if intervention.decision_id != decision.pk:
+        raise DomainValidationError(_("Choose interventions from the decision."), field="intervention")
+    if hemtjanst_from is not None:
+        earliest = max(calendar.support_day(decision.start_date, case.team.follow_up_day), timezone.localdate())
+        if hemtjanst_from < earliest:
+            raise DomainValidationError(
+                _(
+                    "Hemtjänst can take over from %(date)s at the earliest "
+                    "(day %(day)s of the support, not in the past)."
+                )
+                % {"date": earliest, "day": case.team.follow_up_day},
+                field="hemtjanst_from",
+            )
+        if hemtjanst_from > decision.end_date:
+            raise DomainValidationError(
+                _("The support ends %(date)s: hemtjänst cannot take over after it.") % {"date": decision.end_date},
+                field="hemtjanst_from",
+            )
+    reason = (
+        _("Hemtjänst carries out %(what)s from %(date)s.")
+        % {"what": intervention.intervention_type, "date": hemtjanst_from}
+        if hemtjanst_from
+        else _("The team carries out %(what)s again.") % {"what": intervention.intervention_type}
+    )
+    intervention.hemtjanst_from = hemtjanst_from
+    _save(intervention, actor, update_fields=["hemtjanst_from"], reason=str(reason))
+    unlinked = cancelled = 0
+    if hemtjanst_from is not None:
+        rows = VisitIntervention.objects.select_related("visit").filter(
+            intervention=intervention,
+            visit__status=Visit.Status.PLANNED,
+            visit__planned_start__gte=_aware(hemtjanst_from, dt.time.min),
+        )
+        for row in rows.select_for_update(of=("self",)):
+            visit = row.visit
+            if visit.visit_interventions.exclude(pk=row.pk).exists():
+                # The visit goes on with its other interventions, shorter by this one.
+                row._history_user = actor
+                row.delete()
+                visit.planned_minutes = max(15, visit.planned_minutes - intervention.minutes)
+                _save(visit, actor, update_fields=["planned_minutes"], reason=str(reason))
+                unlinked += 1
+            else:
+                # Nothing left for the team to do: cancelled, still showing what it was planned for.
+                visit.status, visit.cancel_reason = Visit.Status.CANCELLED, str(reason)[:300]
+                _save(visit, actor, update_fields=["status", "cancel_reason"], reason=str(reason))
+                cancelled += 1
+    return TaperingResult(intervention, unlinked, cancelled)
+
+
 @transaction.atomic
 def visit_log(
     *,
@@ -299,7 +389,9 @@ def visit_log(
     )
     valid = {c.value for c in VisitIntervention.Outcome}
     for row in visit.visit_interventions.all():
-        outcome = (outcomes or {}).get(row.pk, VisitIntervention.Outcome.NOT_DONE if not performed else "")
+        # What is documented is what happened: at a visit that did not take place nothing was done,
+        # whatever the form posted.
+        outcome = (outcomes or {}).get(row.pk, "") if performed else VisitIntervention.Outcome.NOT_DONE
         if outcome and outcome not in valid:
             raise DomainValidationError(_("Choose how the intervention was done."), field="outcomes")
         if outcome != row.outcome:
@@ -463,32 +555,98 @@ def meeting_book(*, case: Case, actor) -> FollowUpMeeting:
     return meeting
 
 
+@dataclass(frozen=True)
+class MeetingMoved:
+    """A moved meeting and what the move caused that the person moving it must know (e.g. that the
+    message to hemtjänst waits as a draft because consent is not valid)."""
+
+    meeting: FollowUpMeeting
+    notices: list[hooks.Notice]
+
+
+def _meeting_time_warnings(meeting: FollowUpMeeting, starts_at: dt.datetime) -> list[str]:
+    """What makes a time a poor one without making it impossible: outside the team's meeting window
+    (10–14, 001: "om möjligt mellan kl 10.00 och 14.00") or on a day the team or the case officers, who
+    chair, do not work."""
+    team, local = meeting.case.team, timezone.localtime(starts_at)
+    warnings = []
+    if not (
+        calendar.team_works_on(team, local.date())
+        and calendar.case_officers_work_on(meeting.case.municipality, local.date())
+    ):
+        holiday = calendar.holiday_name(local.date())
+        warnings.append(
+            _("%(day)s is not a working day for the team and the case officers%(holiday)s.")
+            % {"day": local.date(), "holiday": f" ({holiday})" if holiday else ""}
+        )
+    ends = local + dt.timedelta(minutes=meeting.minutes)
+    if (
+        local.time() < team.meeting_window_starts_at
+        or ends.date() != local.date()
+        or ends.time() > team.meeting_window_ends_at
+    ):
+        warnings.append(
+            _("The time is outside the team's meeting window, %(start)s–%(end)s.")
+            % {"start": f"{team.meeting_window_starts_at:%H:%M}", "end": f"{team.meeting_window_ends_at:%H:%M}"}
+        )
+    return warnings
+
+
 @transaction.atomic
-def meeting_reschedule(*, actor, meeting: FollowUpMeeting, starts_at: dt.datetime, reason: str) -> FollowUpMeeting:
+def meeting_reschedule(
+    *, actor, meeting: FollowUpMeeting, starts_at: dt.datetime, reason: str, move_anyway: bool = False
+) -> MeetingMoved:
+    """Move the follow-up meeting, with a reason kept in its history.
+
+    Refused before the support starts, after it ends, in the past or outside the team's hours; a time
+    outside the meeting window or off a working day is only warned about, and moved when the user
+    confirms it ("Flytta ändå"). Moving clears hemtjänst's confirmations (its representative was named for
+    the old time) and runs the effects registered in `hooks.on_meeting_moved` — handover tells the case's
+    receivers the new time through the consent gate — in the same transaction."""
     meeting = (
         FollowUpMeeting.objects.select_for_update(of=("self",))
-        .select_related("case__team", "case__municipality")
+        .select_related("case__team", "case__municipality", "case__decision", "case__client")
         .get(pk=meeting.pk)
     )
     if meeting.status != FollowUpMeeting.Status.BOOKED:
         raise DomainError(_("Only a booked meeting can be moved."), code="meeting_not_booked")
     if not reason.strip():
         raise DomainValidationError(_("Write why the meeting is moved."), field="reason")
-    team, day = meeting.case.team, timezone.localtime(starts_at).date()
-    if not (calendar.team_works_on(team, day) and calendar.case_officers_work_on(meeting.case.municipality, day)):
-        holiday = calendar.holiday_name(day)
+    case, local = meeting.case, timezone.localtime(starts_at)
+    decision, team = case.decision, case.team
+    if local.date() < decision.start_date:
         raise DomainValidationError(
-            _("%(day)s is not a working day for the team and the case officers%(holiday)s. Choose another day.")
-            % {"day": day, "holiday": f" ({holiday})" if holiday else ""},
+            _("The meeting cannot be moved to before the support starts, %(date)s.") % {"date": decision.start_date},
             field="starts_at",
         )
-    if not calendar.within_team_hours(team, timezone.localtime(starts_at).time(), meeting.minutes):
+    if local.date() > decision.end_date:
+        raise DomainValidationError(
+            _("The meeting cannot be moved to after the support ends, %(date)s.") % {"date": decision.end_date},
+            field="starts_at",
+        )
+    if starts_at < timezone.now():
+        raise DomainValidationError(_("The meeting cannot be moved to a time that has passed."), field="starts_at")
+    if not calendar.within_team_hours(team, local.time(), meeting.minutes):
         raise DomainValidationError(
             _("The meeting must lie within the team's hours, %(hours)s.") % {"hours": team.hours_label},
             field="starts_at",
         )
+    warnings = _meeting_time_warnings(meeting, starts_at)
+    if warnings and not move_anyway:
+        raise DomainValidationError(
+            " ".join(str(w) for w in warnings) + " " + str(_("Tick “Move anyway” to move it all the same.")),
+            field="move_anyway",
+            code="meeting_time_warning",
+        )
+    previous = meeting.starts_at
     meeting.starts_at, meeting.reschedule_reason = starts_at, reason
-    return _save(meeting, actor, update_fields=["starts_at", "reschedule_reason"], reason=reason)
+    _save(meeting, actor, update_fields=["starts_at", "reschedule_reason"], reason=reason)
+    hemtjanst = (MeetingParticipant.Role.HEMTJANST_DAY, MeetingParticipant.Role.HEMTJANST_NIGHT)
+    for participant in meeting.participants.filter(role__in=hemtjanst, confirmed_at__isnull=False):
+        participant.confirmed_at, participant.representative = None, ""
+        _save(participant, actor, update_fields=["confirmed_at", "representative"], reason=reason)
+    notices = hooks.meeting_moved(meeting=meeting, actor=actor, previous_starts_at=previous)
+    return MeetingMoved(meeting, notices)
 
 
 @transaction.atomic
@@ -592,6 +750,7 @@ def start_of_support(*, case: Case, actor) -> None:
     """What happens when the team receives the client: visits planned, follow-up meeting booked."""
     from handover.services import start_of_support_drafts
 
-    visits_plan(case=case, actor=actor, from_day=timezone.localdate())
+    homecoming = case.homecoming_at or timezone.now()
+    visits_plan(case=case, actor=actor, from_day=timezone.localdate(), not_before=homecoming)
     meeting_book(case=case, actor=actor)
     start_of_support_drafts(case=case, actor=actor)

@@ -22,11 +22,13 @@ from .forms import (
     JournalForm,
     MeetingOutcomeForm,
     RescheduleForm,
+    TaperingForm,
     VisitForm,
     VisitLogForm,
 )
 from .ics import meeting_ics
 from .models import JournalDraft, JournalEntry, MeetingParticipant, Visit
+from .others import carried_out_by_others
 
 
 def _visit_for(request, pk, *, perm, what) -> Visit:
@@ -89,7 +91,6 @@ def visit_log(request, pk):
         "actual_end": timezone.localtime(visit.planned_end).time(),
         "journal_note": draft.text if draft else "",
     }
-    initial.update({f"outcome_{row.pk}": "together" for row in visit.visit_interventions.all()})
     form = VisitLogForm(request.POST or None, visit=visit, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -188,9 +189,43 @@ def case_visits(request, pk):
     case = access.get_case_for(request, pk, what="visits.list")
     visits = selectors.case_visits(case)
     plan = getattr(case, "care_plan", None)
-    form = CarePlanForm(request.POST or None, initial={"watch_for": plan.watch_for if plan else ""})
+    chosen = request.POST.get("tapering") if request.method == "POST" else None
+    form = CarePlanForm(
+        request.POST if request.method == "POST" and not chosen else None,
+        initial={"watch_for": plan.watch_for if plan else ""},
+    )
     can_plan = request.user.has_perm("scheduling.plan_visits", case)
-    if request.method == "POST" and can_plan and form.is_valid():
+    tapering = []
+    if can_plan:
+        for intervention in selectors.team_interventions(case):
+            bound = chosen == str(intervention.pk)
+            taper = TaperingForm(
+                request.POST if bound else None,
+                prefix=f"taper-{intervention.pk}",
+                initial={"hemtjanst_from": intervention.hemtjanst_from},
+            )
+            tapering.append((intervention, taper))
+            if bound and taper.is_valid():
+                try:
+                    result = services.tapering_set(
+                        actor=request.user,
+                        case=case,
+                        intervention=intervention,
+                        hemtjanst_from=taper.cleaned_data["hemtjanst_from"],
+                    )
+                except DomainError as err:
+                    show_error(taper, err)
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "Saved. %(unlinked)s planned visits go on without it; "
+                            "%(cancelled)s that held only it were cancelled."
+                        )
+                        % {"unlinked": result.unlinked, "cancelled": result.cancelled},
+                    )
+                    return redirect("case_visits", pk=case.pk)
+    if form.is_bound and can_plan and form.is_valid():
         services.care_plan_update(actor=request.user, case=case, watch_for=form.cleaned_data["watch_for"])
         messages.success(request, _("Saved."))
         return redirect("case_visits", pk=case.pk)
@@ -203,7 +238,8 @@ def case_visits(request, pk):
             "form": form,
             "can_plan": can_plan,
             "can_log": request.user.has_perm("scheduling.log_visit", case),
-            "by_others": services.interventions_by_others(case),
+            "by_others": carried_out_by_others(case),
+            "tapering": tapering,
         },
     )
 
@@ -321,8 +357,10 @@ def meeting(request, pk):
     confirm = ConfirmParticipantForm(request.POST if action == "confirm" else None)
     try:
         if action == "reschedule" and can_manage and reschedule.is_valid():
-            services.meeting_reschedule(actor=request.user, meeting=the_meeting, **reschedule.cleaned_data)
+            moved = services.meeting_reschedule(actor=request.user, meeting=the_meeting, **reschedule.cleaned_data)
             messages.success(request, _("The meeting is moved."))
+            for notice in moved.notices:
+                (messages.warning if notice.is_warning else messages.info)(request, notice.text)
             return redirect("meeting", pk=case.pk)
         if action == "outcome" and can_record and outcome.is_valid():
             services.meeting_record_outcome(actor=request.user, meeting=the_meeting, **outcome.cleaned_data)

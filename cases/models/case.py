@@ -72,6 +72,9 @@ class Case(models.Model):
     state_reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # When the client came home and the team took over (set at the start; empty on cases started before it
+    # was asked). No visit is planned before it; the lead time from utskrivningsklar is measured to it.
+    homecoming_at = models.DateTimeField(_("homecoming"), null=True, blank=True)
     capacity_override_reason = models.TextField(
         _("reason for assigning a team at capacity"),
         blank=True,
@@ -123,6 +126,18 @@ class Case(models.Model):
 
     def allowed_next_states(self) -> tuple[str, ...]:
         return ALLOWED_TRANSITIONS[self.state]
+
+    @property
+    def overdue_since(self) -> dt.date | None:
+        """The end date of the decision when the support still runs after it (active or handed over, but
+        not closed): the case is late and every list shows it, or None. Reads the decision, so lists
+        select it with the case."""
+        if self.state not in (CaseState.ACTIVE, CaseState.HANDED_OVER):
+            return None
+        decision = getattr(self, "decision", None)
+        if decision is None or timezone.localdate() <= decision.end_date:
+            return None
+        return decision.end_date
 
     def valid_consent_on(self, day: dt.date):
         """The consent that is valid on `day`, or None (uses prefetched consents when there are)."""
@@ -398,6 +413,10 @@ class Intervention(models.Model):
     minutes = models.PositiveSmallIntegerField(_("planned minutes each time"))
     part_of_day = models.CharField(_("part of day"), max_length=10, choices=PartOfDay.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # Tapering (001: "från dag 6 anpassar teamet successivt sitt arbete till hur hemtjänsten kommer att
+    # utföra insatserna"): from this date hemtjänst carries the intervention out and the team no longer
+    # plans it. Set through scheduling.services.tapering_set.
+    hemtjanst_from = models.DateField(_("hemtjänst carries it out from"), null=True, blank=True)
     ended_on = models.DateField(
         _("removed on"), null=True, blank=True, help_text=_("The day an ändringsbeslut removed the intervention.")
     )

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import services
 from cases.models import AccessLog
@@ -351,8 +352,13 @@ def test_the_decision_form_refuses_end_before_start(world, login, referred, on_d
     assert "Slutdatum kan inte vara före startdatum" in response.content.decode()
 
 
+def _start_post() -> dict:
+    """The start form asks when the client came home; it opens with now."""
+    return {"homecoming_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "reason": ""}
+
+
 def test_the_team_starts_the_support(world, login, decided):
-    response = login(world.staff).post(reverse("case_transition", args=[decided.pk, "active"]), {"reason": ""})
+    response = login(world.staff).post(reverse("case_transition", args=[decided.pk, "active"]), _start_post())
     assert response.status_code == 302
     decided.refresh_from_db()
     assert decided.state == "active"
@@ -436,7 +442,7 @@ def test_the_client_edit_form_does_not_show_a_protected_address(world, login):
 
 
 def test_starting_from_the_transition_page_plans_books_and_drafts(world, login, decided):
-    response = login(world.staff).post(reverse("case_transition", args=[decided.pk, "active"]), {"reason": ""})
+    response = login(world.staff).post(reverse("case_transition", args=[decided.pk, "active"]), _start_post())
     assert response.status_code == 302
     assert Visit.objects.filter(case=decided).exists()
     assert FollowUpMeeting.objects.filter(case=decided).exists()
