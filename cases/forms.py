@@ -79,7 +79,7 @@ class ClientForm(forms.ModelForm):
             current = getattr(self.instance, f"{link}_id", None)
             field = self.fields[link]
             field.queryset = Recipient.objects.filter(in_use | Q(pk=current) if current else in_use)
-            field.empty_label = _("– none, or other (write below) –")
+            field.empty_label = _("– none, or one not in the directory –")
             field.help_text = _("From the municipality's hemtjänst directory.")
         if self.instance.pk:
             # The number identifies the client; it is not changed on the edit form.
