@@ -35,6 +35,10 @@ class SearchForm(forms.Form):
     q = forms.CharField(label=_("Personal identity number or name"), max_length=100)
 
 
+def _unit_label(unit) -> str:
+    return f"{unit.name} ({unit.provider})" if unit.provider else unit.name
+
+
 class ClientForm(forms.ModelForm):
     personal_number = PersonalNumberField()
 
@@ -79,7 +83,8 @@ class ClientForm(forms.ModelForm):
             current = getattr(self.instance, f"{link}_id", None)
             field = self.fields[link]
             field.queryset = Recipient.objects.filter(in_use | Q(pk=current) if current else in_use)
-            field.empty_label = _("– none, or other (write below) –")
+            field.empty_label = _("– none, or one not in the directory –")
+            field.label_from_instance = _unit_label
             field.help_text = _("From the municipality's hemtjänst directory.")
         if self.instance.pk:
             # The number identifies the client; it is not changed on the edit form.

@@ -230,9 +230,9 @@ def message_send_to_team(
     *, actor, subject: str, body: str, reply_to: Message | None = None, case: Case | None = None
 ) -> Message:
     """Hemtjänst writes to the team about the case (its daily summary, night staff included), on behalf
-    of the receiver it belongs to: in reply to a message, or first, without waiting for one (001: "Hemtjänst
-    skickar sin dagliga sammanfattning"; issue 8). The unit must be one of the case's receivers; the same
-    consent gate applies both ways."""
+    of the receiver it belongs to: in reply to a message, or first, without waiting for one (001:
+    "Dokumentationen sammanfattas dagligen och skickas ... till hemgångsteamet"; issue 8). The unit must be
+    one of the case's receivers; the same consent gate applies both ways."""
     if (reply_to is None) == (case is None):
         raise ValueError("message_send_to_team needs either reply_to or case")
     case_id = reply_to.case_id if reply_to is not None else case.pk
@@ -618,8 +618,8 @@ END_OF_SUPPORT_TEXTS = {
 
 def handover_opens_on(case: Case):
     """The first day the final handover may be sent: the team's follow-up day (day 6 by default, day 1 being
-    the decision's start). 001: "Från dag 6 anpassar teamet sitt arbete steg för steg" — the handover comes
-    after the follow-up meeting has looked at the client's continued needs, never in the first days."""
+    the decision's start). 001: "Hemgångsteamet anpassar från dag 6 successivt sina insatser" (under "Vid avslut
+    av insats") — the handover comes after the follow-up meeting has looked at the continued needs."""
     from scheduling.calendar import support_day
 
     return support_day(case.decision.start_date, case.team.follow_up_day)

@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
             name="hemtjanst_group_unit",
             field=models.ForeignKey(
                 blank=True,
-                limit_choices_to={"active": True, "kind": "group"},
+                limit_choices_to={"kind": "group"},
                 null=True,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="group_clients",
@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
             name="night_service_unit",
             field=models.ForeignKey(
                 blank=True,
-                limit_choices_to={"active": True, "kind": "night_patrol"},
+                limit_choices_to={"kind": "night_patrol"},
                 null=True,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="night_clients",
@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
             name="safety_alarm_unit",
             field=models.ForeignKey(
                 blank=True,
-                limit_choices_to={"active": True, "kind": "safety_alarm"},
+                limit_choices_to={"kind": "safety_alarm"},
                 null=True,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="alarm_clients",
@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 blank=True,
                 db_constraint=False,
-                limit_choices_to={"active": True, "kind": "group"},
+                limit_choices_to={"kind": "group"},
                 null=True,
                 on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",
@@ -107,7 +107,7 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 blank=True,
                 db_constraint=False,
-                limit_choices_to={"active": True, "kind": "night_patrol"},
+                limit_choices_to={"kind": "night_patrol"},
                 null=True,
                 on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",
@@ -121,7 +121,7 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 blank=True,
                 db_constraint=False,
-                limit_choices_to={"active": True, "kind": "safety_alarm"},
+                limit_choices_to={"kind": "safety_alarm"},
                 null=True,
                 on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",

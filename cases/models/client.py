@@ -38,7 +38,7 @@ class Client(models.Model):
         null=True,
         blank=True,
         related_name="group_clients",
-        limit_choices_to={"kind": Recipient.Kind.GROUP, "active": True},
+        limit_choices_to={"kind": Recipient.Kind.GROUP},
         verbose_name=_("home-care group"),
     )
     safety_alarm_unit = models.ForeignKey(
@@ -47,7 +47,7 @@ class Client(models.Model):
         null=True,
         blank=True,
         related_name="alarm_clients",
-        limit_choices_to={"kind": Recipient.Kind.SAFETY_ALARM, "active": True},
+        limit_choices_to={"kind": Recipient.Kind.SAFETY_ALARM},
         verbose_name=_("safety alarm"),
     )
     night_service_unit = models.ForeignKey(
@@ -56,7 +56,7 @@ class Client(models.Model):
         null=True,
         blank=True,
         related_name="night_clients",
-        limit_choices_to={"kind": Recipient.Kind.NIGHT_PATROL, "active": True},
+        limit_choices_to={"kind": Recipient.Kind.NIGHT_PATROL},
         verbose_name=_("night service"),
     )
     hemtjanst_group = models.CharField(_("home-care group, not in the directory"), max_length=200, blank=True)

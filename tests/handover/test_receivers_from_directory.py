@@ -155,3 +155,19 @@ def test_the_case_api_shows_the_link_and_the_free_text(world, login, decided):
         "other": "",
     }
     assert body["providers"]["safety_alarm"] == {"unit": None, "other": "Larm AB"}
+
+
+def test_a_unit_taken_out_of_use_stays_linked_and_the_client_can_still_be_edited(world, login):
+    client = f.client(world.officer)
+    world.group.active = False
+    world.group.save()
+    data = EDIT_BASE | {"client-hemtjanst_group_unit": world.group.pk, "client-phone": "070-1"}
+    response = login(world.officer).post(reverse("client_edit", args=[client.pk]), data)
+    assert response.status_code == 302
+    client.refresh_from_db()
+    assert (client.hemtjanst_group_unit, client.phone) == (world.group, "070-1")
+    other = f.client(world.officer, hemtjanst_group="Egen grupp")
+    with pytest.raises(DomainValidationError):
+        case_services.client_update(
+            actor=world.officer, client=other, hemtjanst_group="", hemtjanst_group_unit=world.group
+        )
