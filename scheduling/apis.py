@@ -32,6 +32,9 @@ class VisitSerializer(serializers.ModelSerializer):
     watch_for = serializers.SerializerMethodField()
     assigned_to = serializers.CharField(source="assigned_to.username", allow_null=True, default=None)
     interventions = VisitInterventionSerializer(source="visit_interventions", many=True)
+    undocumented = serializers.BooleanField(
+        source="is_undocumented", read_only=True, help_text="Planned, its time passed, never logged."
+    )
 
     class Meta:
         model = Visit
@@ -45,6 +48,7 @@ class VisitSerializer(serializers.ModelSerializer):
             "planned_minutes",
             "assigned_to",
             "status",
+            "undocumented",
             "interventions",
             "actual_start",
             "actual_end",
