@@ -30,6 +30,9 @@ class VisitSerializer(serializers.ModelSerializer):
     watch_for = serializers.SerializerMethodField()
     assigned_to = serializers.CharField(source="assigned_to.display_name", allow_null=True, default=None)
     interventions = VisitInterventionSerializer(source="visit_interventions", many=True)
+    undocumented = serializers.BooleanField(
+        source="is_undocumented", read_only=True, help_text="Planned, its time passed, never logged."
+    )
 
     class Meta:
         model = Visit
@@ -43,6 +46,7 @@ class VisitSerializer(serializers.ModelSerializer):
             "planned_minutes",
             "assigned_to",
             "status",
+            "undocumented",
             "interventions",
             "actual_start",
             "actual_end",

@@ -278,8 +278,8 @@ def tapering_set(*, actor, case: Case, intervention: Intervention, hemtjanst_fro
     """From day 6 the team adapts its work step by step to what hemtjänst will do (001): from
     `hemtjanst_from` hemtjänst carries out `intervention`, and the team's planned visits from that date no
     longer hold it — a visit that held nothing else is cancelled with the reason (and still shows what it
-    was planned for). Kept in history (the
-    intervention's and the visits'); the team's next summary tells hemtjänst (handover.summary_prefill).
+    was planned for). Kept in history (the intervention's and the visits'); the team's next summary tells
+    hemtjänst (handover.summary_prefill).
 
     The date lies from the team's follow-up day (day 6 by default) to the decision's end, and not in the
     past. `None` takes the intervention back to the team from now on; visits cancelled earlier are not

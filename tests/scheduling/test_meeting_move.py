@@ -124,3 +124,16 @@ def test_a_case_without_receivers_warns_the_team_to_choose_them(world, booked):
     moved = _move(world, booked, _at(dt.date(2026, 11, 30), 11))
     assert moved.notices[0].is_warning and "inga mottagare hos hemtjänsten" in moved.notices[0].text
     assert not Message.objects.filter(case=booked.case, subject__contains="flyttat").exists()
+
+
+def test_acknowledging_the_moved_meeting_with_a_representative_confirms_it_again(world, booked):
+    hemtjanst = booked.participants.get(role="hemtjanst_day")
+    services.meeting_confirm_participant(actor=world.staff, participant=hemtjanst, representative="Kim")
+    _move(world, booked, _at(dt.date(2026, 11, 30), 11))
+    message = Message.objects.get(case=booked.case, subject__contains="flyttat")
+    delivery = message.deliveries.get(recipient=world.coordination)
+    from handover.services import message_acknowledge
+
+    message_acknowledge(actor=world.coordinator, delivery=delivery, representative="Alva, samordnare")
+    hemtjanst.refresh_from_db()
+    assert hemtjanst.confirmed_at is not None and hemtjanst.representative == "Alva, samordnare"

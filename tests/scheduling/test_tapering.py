@@ -141,3 +141,21 @@ def test_the_case_officer_cannot_set_tapering(world, login, case):
     )
     care.refresh_from_db()
     assert care.hemtjanst_from is None
+
+
+def test_an_empty_date_gives_the_intervention_back_to_the_team(world, case):
+    care = _care(case)
+    services.tapering_set(actor=world.staff, case=case, intervention=care, hemtjanst_from=DAY_6)
+    services.tapering_set(actor=world.staff, case=case, intervention=care, hemtjanst_from=None)
+    care.refresh_from_db()
+    assert care.hemtjanst_from is None
+    assert care.history.first().history_change_reason == "Teamet utför Personlig omvårdnad igen."
+
+
+def test_it_refuses_an_intervention_of_another_case(world, case, start_case):
+    other = start_case(MONDAY)
+    with time_machine.travel(_at(MONDAY + dt.timedelta(days=2)), tick=False), pytest.raises(DomainError) as err:
+        services.tapering_set(
+            actor=world.staff, case=case, intervention=other.decision.interventions.first(), hemtjanst_from=DAY_6
+        )
+    assert err.value.field == "intervention"

@@ -121,3 +121,15 @@ def test_a_case_past_its_decision_shows_as_overdue_on_every_list(world, login, s
         found = officer.post(reverse("client_search"), {"q": case.client.last_name}).content.decode()
         assert overdue in found
         assert overdue in officer.get(reverse("client_detail", args=[case.client_id])).content.decode()
+
+
+def test_the_visits_api_says_which_visits_are_undocumented(world, start_case):
+    from rest_framework.test import APIClient
+
+    case = start_case(MONDAY)
+    api = APIClient()
+    api.force_authenticate(world.staff)
+    with _at(MONDAY + dt.timedelta(days=1), 12):
+        visits = api.get(reverse("api-case-visits", args=[case.pk])).json()
+    flags = [v["undocumented"] for v in visits]
+    assert flags[:4] == [True] * 4 and not any(flags[4:])
