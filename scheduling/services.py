@@ -708,7 +708,8 @@ def visits_follow_decision_change(change, *, actor) -> None:
 
     Only while the support runs: before the start nothing is planned yet, and the start plans from the
     decision as it then stands. From now on: removed interventions leave the planned visits, and a
-    visit left with none is cancelled; a shorter period cancels the planned visits after its new end; a
+    visit left with none is cancelled; a shorter period cancels the planned visits (and a booked
+    follow-up meeting) after its new end; a
     longer one plans its new days (from tomorrow at the earliest); added interventions get visits from
     tomorrow to the old end (the new days have them already). Logged visits are never touched.
     """
@@ -734,6 +735,16 @@ def visits_follow_decision_change(change, *, actor) -> None:
         for visit in after_end:
             visit.status, visit.cancel_reason = Visit.Status.CANCELLED, reason
             _save(visit, actor, update_fields=["status", "cancel_reason"])
+        # A follow-up meeting after the new end would follow up support that is over: it is cancelled,
+        # and the case officer books a new one if it is still needed.
+        meeting = FollowUpMeeting.objects.filter(
+            case=case,
+            status=FollowUpMeeting.Status.BOOKED,
+            starts_at__gte=_aware(change.new_end_date + dt.timedelta(days=1), dt.time.min),
+        ).first()
+        if meeting is not None:
+            meeting.status = FollowUpMeeting.Status.CANCELLED
+            _save(meeting, actor, update_fields=["status"], reason=reason[:100])
     if change.new_end_date > change.old_end_date:
         visits_plan(case=case, actor=actor, from_day=max(change.old_end_date + dt.timedelta(days=1), tomorrow))
     if change.added_ids:

@@ -444,3 +444,23 @@ def test_the_change_form_query_count_does_not_grow_with_the_interventions(world,
 
     assert count(three) == count(two) + 1  # one select's choices per line, nothing else grows
     assert count(two) <= 12
+
+
+def test_a_shorter_end_before_the_follow_up_meeting_cancels_it(world, running):
+    from scheduling.models import FollowUpMeeting
+
+    meeting = FollowUpMeeting.objects.get(case=running)
+    # Day 6 is Saturday 28 November: the meeting is on the next working day, Monday 30 November.
+    assert timezone.localtime(meeting.starts_at).date() == MONDAY + dt.timedelta(days=7)
+    with _at(MONDAY + dt.timedelta(days=2)):
+        _change(world, running, end=MONDAY + dt.timedelta(days=3), reason="Klarar sig själv")
+    meeting.refresh_from_db()
+    assert meeting.status == FollowUpMeeting.Status.CANCELLED
+
+
+def test_a_shorter_end_after_the_follow_up_meeting_keeps_it(world, running):
+    from scheduling.models import FollowUpMeeting
+
+    with _at(MONDAY + dt.timedelta(days=2)):
+        _change(world, running, end=MONDAY + dt.timedelta(days=7))  # ends on the meeting's day
+    assert FollowUpMeeting.objects.get(case=running).status == FollowUpMeeting.Status.BOOKED

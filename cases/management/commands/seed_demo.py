@@ -150,7 +150,8 @@ def _on(day: dt.date, time: dt.time, today: dt.date):
     (time-machine comes with the lock file; the seed is a demo tool, never run in production.)"""
     if day >= today:
         return contextlib.nullcontext()
-    return time_machine.travel(timezone.make_aware(dt.datetime.combine(day, time)), tick=False)
+    # The clock ticks on from `time`, so the day's steps keep their order in the timeline.
+    return time_machine.travel(timezone.make_aware(dt.datetime.combine(day, time)), tick=True)
 
 
 class Command(BaseCommand):
