@@ -25,7 +25,6 @@ from .errors import DomainValidationError
 EARLIEST_DATE = dt.date(1900, 1, 1)
 YEARS_AHEAD = 5
 TEXT_MAX = 10_000
-LINE_MAX = 200
 
 
 def latest_date() -> dt.date:

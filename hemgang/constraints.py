@@ -96,6 +96,16 @@ MESSAGES = {
     "handover_intervention_once": (None, _("Each intervention is listed once in the handover.")),
 }
 
+# A unique column PostgreSQL named `<table>_<column>_key` (a one-to-one link): said in words where a
+# user can meet it; others get the field's generic message from `unique_field_messages`.
+MESSAGES |= {
+    "cases_decision_case_id_key": (None, _("The case already has a decision.")),
+    "cases_referral_case_id_key": (None, _("The case already has a referral.")),
+    "scheduling_followupmeeting_case_id_key": (None, _("The follow-up meeting is already booked.")),
+    "scheduling_journalentry_corrects_id_key": (None, _("The entry is already corrected.")),
+    "handover_handoversummary_case_id_key": (None, _("The case already has a handover summary.")),
+}
+
 # By the SQL state, for a constraint without a message of its own (a unique column, a foreign key).
 FALLBACK = {
     "23505": _("This is already registered."),

@@ -24,6 +24,7 @@ from scheduling.models import Visit
 from . import factories as f
 
 MONDAY = dt.date(2026, 11, 23)
+PROJECT_APPS = ("cases", "scheduling", "handover")
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin (tested in tests/cases/test_admin_pages.py)
 SKIPPED_NAMES = {"set_language", "logout", "api-schema", "api-docs", "health"}
 

@@ -4,10 +4,11 @@ import pytest
 from django.apps import apps
 from django.db import IntegrityError, connection, models, transaction
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import translation
 
-from cases.models import Team
-from hemgang.constraints import MESSAGES, ConstraintViolation, translate_constraint_violations
+from cases.models import Decision, Team
+from hemgang.constraints import MESSAGES, ConstraintViolation, translate_constraint_violations, unique_field_messages
 from hemgang.errors import DomainError
 from hemgang.middleware import ConstraintViolationMiddleware
 
@@ -32,6 +33,9 @@ def test_every_constraint_of_the_models_has_a_message():
 def test_every_message_is_swedish_and_names_a_real_field_or_none():
     fields_of = {c.name: {f.name for f in model._meta.get_fields()} for model, c in _constraints()}
     for name, (field, message) in MESSAGES.items():
+        if name.endswith("_key"):  # a unique column's constraint, named by PostgreSQL
+            assert name in unique_field_messages(), f"{name}: no such unique column any more"
+            continue
         with translation.override("en"):
             english = str(message)
         with translation.override("sv"):
@@ -77,3 +81,22 @@ def test_the_api_answers_a_constraint_as_a_problem(world):
 
     response = api_exception_handler(ConstraintViolation(MESSAGES["team_capacity_positive"][1], field="capacity"), {})
     assert response.status_code == 400 and "capacity" in response.data
+
+
+def test_a_second_submission_of_the_same_decision_is_a_swedish_message_not_a_500(world, login, referred):
+    import datetime as dt
+
+    import time_machine
+
+    from ..cases.test_pages import _decision_post
+
+    http = login(world.officer)
+    url = reverse("decision_new", args=[referred.pk])
+    with time_machine.travel(dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC), tick=False):
+        f.consent(world.officer, referred)
+        assert http.post(url, _decision_post(world, lines=1)).status_code == 302
+        again = http.post(url, _decision_post(world, lines=1))
+    assert again.status_code in (200, 400, 409)
+    page = again.content.decode()
+    assert "decision_case_id" not in page and "Traceback" not in page
+    assert Decision.objects.filter(case=referred).count() == 1
