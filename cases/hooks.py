@@ -1,4 +1,5 @@
-"""Hooks through which the layers above `cases` follow its changes, without `cases` importing them.
+"""Hooks through which the layers above `cases` follow its changes and add to its pages, without `cases`
+importing them.
 
 `cases` is the bottom layer (STYLE.md habit 12): where a change here must have effects in `scheduling` or
 `handover`, the higher app registers a callback from its `AppConfig.ready()` and the service here calls
@@ -36,3 +37,28 @@ def on_decision_changed(callback: Callable[..., None]) -> Callable[..., None]:
 def decision_changed(change: DecisionChange, *, actor) -> None:
     for callback in _decision_changed:
         callback(change, actor=actor)
+
+
+# --- what higher apps add to the case page (handover/: the day-receiver warning, receipts) ------------
+_case_warnings: list[Callable] = []
+_timeline_sources: list[Callable] = []
+
+
+def register_case_warning(warning: Callable) -> None:
+    """`warning(case) -> str`: a message for the team on the case page, or "" when there is nothing to say."""
+    if warning not in _case_warnings:
+        _case_warnings.append(warning)
+
+
+def case_warnings(case) -> list[str]:
+    return [text for text in (warning(case) for warning in _case_warnings) if text]
+
+
+def register_timeline_source(source: Callable) -> None:
+    """`source(case) -> list[cases.selectors.TimelineEntry]`: more of what happened, for the case timeline."""
+    if source not in _timeline_sources:
+        _timeline_sources.append(source)
+
+
+def timeline_entries(case) -> list:
+    return [entry for source in _timeline_sources for entry in source(case)]

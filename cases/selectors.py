@@ -12,6 +12,7 @@ from django.db.models import Case as SqlCase
 from django.db.models import Count, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
 
 from .access import visible_cases, visible_clients
+from .hooks import timeline_entries
 from .identity import InvalidIdentityNumber, parse_identity_number
 from .models import (
     CONSENT_ENDING_DAYS,
@@ -218,8 +219,6 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
                 message.subject,
             )
         )
-
-    from .page_hooks import timeline_entries
 
     entries += timeline_entries(case)
     entries.sort(key=lambda e: e.at, reverse=True)

@@ -28,8 +28,8 @@ from .forms import (
     StartForm,
     TeamForm,
 )
+from .hooks import case_warnings
 from .models import TRANSITIONS_NEEDING_REASON, CaseState, Consent, Role
-from .page_hooks import case_warnings
 from .services import InterventionLine
 
 

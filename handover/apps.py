@@ -7,7 +7,7 @@ class HandoverConfig(AppConfig):
     verbose_name = _("Handover")
 
     def ready(self):
-        from cases.page_hooks import register_case_warning, register_timeline_source
+        from cases.hooks import register_case_warning, register_timeline_source
         from scheduling import hooks as scheduling_hooks
 
         from . import services
