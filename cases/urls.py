@@ -1,8 +1,14 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import measure_views, views
+from . import access, measure_views, views
 
 urlpatterns = [
+    path("login/", access.public(auth_views.LoginView.as_view()), name="login"),
+    path("logout/", access.public(auth_views.LogoutView.as_view()), name="logout"),
+    path("api/schema/", access.public(SpectacularAPIView.as_view()), name="api-schema"),
+    path("api/docs/", access.public(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("clients/search/", views.client_search, name="client_search"),

@@ -329,7 +329,7 @@ def _close_when_confirmed(actor, case_id: int) -> None:
             case=case,
             to=CaseState.CLOSED,
             actor=actor,
-            reason=_("Hemtjänst has acknowledged the handover and the closing."),
+            reason=_("Closed automatically: hemtjänst has acknowledged both the handover and the closing notice."),
         )
 
 

@@ -8,10 +8,9 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from cases.submissions import FIELD, parse_key, submission_claim, submission_finish
-
 from .constraints import translate_constraint_violations
 from .errors import DomainError
+from .submissions import FIELD, parse_key, submission_claim, submission_finish
 
 
 class NoStoreMiddleware:
@@ -45,7 +44,7 @@ class SwedishByDefaultMiddleware:
 
 
 class SubmissionKeyMiddleware:
-    """A form sent twice is saved once (cases/submissions.py).
+    """A form sent twice is saved once (hemgang/submissions.py).
 
     Last in MIDDLEWARE: `process_view` runs after the CSRF and login checks, so only a request the view
     would really handle claims its key. Requests without a key (the API, tests) pass untouched.

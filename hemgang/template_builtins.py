@@ -2,14 +2,14 @@
 
 `{% csrf_token %}` writes, beside the CSRF token, a submission key made for this rendering of the form,
 so every POST form of the site (also one added tomorrow) is saved once however often it is sent
-(cases/submissions.py). The key's input has no id: several forms on one page keep their ids unique.
+(hemgang/submissions.py). The key's input has no id: several forms on one page keep their ids unique.
 """
 
 from django import template
 from django.template.defaulttags import CsrfTokenNode
 from django.utils.html import format_html
 
-from cases.submissions import FIELD, new_key
+from .submissions import FIELD, new_key
 
 register = template.Library()
 

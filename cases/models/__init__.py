@@ -17,7 +17,6 @@ from .catalogue import InterventionType, LegalBasis
 from .client import Client, Relative
 from .measures import CopmGoal, IbicPhase, IbicRating, IcfLevel, KatzAssessment, LifeArea, MeasurePhase, SafetyRating
 from .organisation import Municipality, Profession, Recipient, Role, Shift, Team, User
-from .submission import SubmissionKey
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
@@ -50,7 +49,6 @@ __all__ = [
     "Role",
     "SafetyRating",
     "Shift",
-    "SubmissionKey",
     "Team",
     "User",
 ]

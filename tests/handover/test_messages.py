@@ -194,6 +194,23 @@ def test_the_case_closes_only_when_both_handover_and_closing_are_acknowledged(wo
     assert Case.objects.get(pk=case.pk).state == "closed"
 
 
+def test_a_case_closed_by_the_last_receipt_says_it_closed_by_itself(world, case):
+    from cases.selectors import case_timeline
+
+    with at(MONDAY + dt.timedelta(days=9)):
+        f.hand_over(world.staff, case)
+        services.message_send(actor=world.staff, message=services.closing_draft_message(actor=world.staff, case=case))
+        for delivery in Delivery.objects.filter(
+            message__case=case, message__kind__in=["final_handover", "closing_notice"]
+        ):
+            services.message_acknowledge(actor=world.coordinator, delivery=delivery)
+    closed = Case.objects.get(pk=case.pk)
+    assert closed.state == "closed"
+    assert closed.state_reason.startswith("Stängdes automatiskt")
+    entry = next(e for e in case_timeline(closed) if e.what == "Läge: Avslutat")
+    assert entry.detail.startswith("Stängdes automatiskt") and entry.who == world.coordinator.display_name
+
+
 def test_the_unit_manager_can_close_with_a_written_reason(world, case):
     with at(MONDAY + dt.timedelta(days=9)):
         f.hand_over(world.staff, case)

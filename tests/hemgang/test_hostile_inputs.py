@@ -25,7 +25,7 @@ from .. import hostile, walk
 # and the autosaved drafts, the submission keys, sessions.
 NOT_COUNTED = {
     "cases_accesslog",
-    "cases_submissionkey",
+    "hemgang_submissionkey",
     "handover_messageread",
     "scheduling_journaldraft",
     "scheduling_historicaljournaldraft",

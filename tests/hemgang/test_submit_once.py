@@ -9,9 +9,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import SubmissionKey
-from cases.submissions import FIELD, submission_keys_purge
 from handover.models import Message
+from hemgang.models import SubmissionKey
+from hemgang.submissions import FIELD, submission_keys_purge
 from scheduling.models import JournalEntry
 
 MONDAY = dt.date(2026, 11, 23)

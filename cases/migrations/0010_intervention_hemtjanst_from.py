@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_case_homecoming_at'),
+        ('cases', '0009_case_homecoming_at'),
     ]
 
     operations = [

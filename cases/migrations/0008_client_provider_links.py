@@ -44,7 +44,7 @@ def unlink_providers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0005_recipient_moves_from_handover"),
+        ("cases", "0007_recipient_moves_from_handover"),
     ]
 
     operations = [

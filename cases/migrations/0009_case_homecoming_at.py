@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_client_provider_links'),
+        ('cases', '0008_client_provider_links'),
     ]
 
     operations = [

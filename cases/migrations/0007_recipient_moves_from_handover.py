@@ -42,7 +42,7 @@ def move_content_types_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0005_decision_changes_legal_basis_kind_consent_renewal"),
+        ("cases", "0006_decision_changes_legal_basis_kind_consent_renewal"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("handover", "0002_swedish_admin_labels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

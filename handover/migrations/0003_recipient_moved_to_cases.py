@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0005_recipient_moves_from_handover"),
+        ("cases", "0007_recipient_moves_from_handover"),
         ("handover", "0002_swedish_admin_labels"),
     ]
 

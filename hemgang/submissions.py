@@ -46,7 +46,7 @@ def submission_claim(*, key: uuid.UUID, user, path: str) -> Claim:
     while True:
         with connection.cursor() as cursor:
             cursor.execute(
-                "INSERT INTO cases_submissionkey (key, user_id, path, created_at, redirect_to) "
+                f"INSERT INTO {SubmissionKey._meta.db_table} (key, user_id, path, created_at, redirect_to) "  # noqa: S608
                 "VALUES (%s, %s, %s, %s, '') ON CONFLICT (key) DO NOTHING RETURNING id",
                 [key, user.pk, path[:300], timezone.now()],
             )

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cases.submissions import submission_keys_purge
+from hemgang.submissions import submission_keys_purge
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_submission_keys'),
+        ('cases', '0005_swedish_admin_labels'),
     ]
 
     operations = [

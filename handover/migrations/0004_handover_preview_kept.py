@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('handover', '0002_recipient_moved_to_cases'),
+        ('handover', '0003_recipient_moved_to_cases'),
     ]
 
     operations = [
