@@ -20,8 +20,12 @@ migrate: install
 seed: migrate
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
 
+# The demo is served as staff will see it: DEBUG off, so the Swedish 403/404/500 pages show (`--insecure`
+# lets runserver serve the static files, e-mail goes to the console). `DEBUG=true make run` for Django's
+# debug pages.
 run: seed
-	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$${PORT:-8000}
+	DEBUG=$${DEBUG:-false} EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend} \
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$${PORT:-8000}} $(PY) manage.py runserver --insecure 127.0.0.1:$${PORT:-8000}
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -4,9 +4,12 @@ import datetime as dt
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from cases.access import visible_cases
 from cases.models import Intervention
+from cases.selectors import TimelineEntry
 
 from . import calendar
 from .models import FollowUpMeeting, JournalEntry, MeetingParticipant, Visit, VisitIntervention
@@ -102,3 +105,26 @@ def case_work_summary(case) -> dict:
         "undocumented_visits": [v for v in past if v.is_undocumented],
         "by_others": carried_out_by_others(case),
     }
+
+
+def timeline_meeting(case) -> list:
+    """The follow-up meeting in the case timeline: booked, moved (to when, and why) and held, from the
+    meeting's history. One query; registered with cases.hooks from SchedulingConfig.ready()."""
+    entries, previous = [], None
+    records = FollowUpMeeting.history.filter(case_id=case.pk).select_related("history_user").order_by("history_date")
+    for record in records:
+        who = record.history_user.display_name if record.history_user else _("System")
+        when = date_format(timezone.localtime(record.starts_at), "l j F H:i")
+        if previous is None:
+            entries.append(TimelineEntry(record.history_date, who, _("Follow-up meeting booked"), when))
+        elif record.starts_at != previous.starts_at:
+            detail = _("%(when)s (before: %(before)s). %(reason)s") % {
+                "when": when,
+                "before": date_format(timezone.localtime(previous.starts_at), "l j F H:i"),
+                "reason": record.reschedule_reason,
+            }
+            entries.append(TimelineEntry(record.history_date, who, _("Follow-up meeting moved"), detail.strip()))
+        elif record.status != previous.status and record.status == FollowUpMeeting.Status.HELD:
+            entries.append(TimelineEntry(record.history_date, who, _("Follow-up meeting held"), when))
+        previous = record
+    return entries

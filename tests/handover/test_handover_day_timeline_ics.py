@@ -67,7 +67,7 @@ def test_send_the_handover_appears_and_works_only_from_the_follow_up_day(world, 
     http = login(world.staff)
     url = reverse("case_messages", args=[case.pk])
     page = http.get(url).content.decode()
-    assert 'value="handover"' not in page and "kan skickas från teamets uppföljningsdag" in page
+    assert 'value="handover"' not in page and "kan skickas från dag 6 av insatsen" in page
     response = http.post(url, {"action": "handover"}, follow=True)
     assert "från dag 6" in response.content.decode()
     assert not Message.objects.filter(case=case, kind="final_handover").exists()

@@ -137,3 +137,14 @@ def test_acknowledging_the_moved_meeting_with_a_representative_confirms_it_again
     message_acknowledge(actor=world.coordinator, delivery=delivery, representative="Alva, samordnare")
     hemtjanst.refresh_from_db()
     assert hemtjanst.confirmed_at is not None and hemtjanst.representative == "Alva, samordnare"
+
+
+def test_the_case_timeline_shows_the_meeting_booked_and_moved_with_the_reason(world, booked):
+    from cases.selectors import case_timeline
+
+    _move(world, booked, _at(dt.date(2026, 11, 30), 11))
+    entries = {e.what: e for e in case_timeline(booked.case)}
+    assert "Uppföljningsmöte bokat" in entries
+    moved = entries["Uppföljningsmötet flyttat"]
+    assert moved.detail.startswith("måndag 30 november 11:00 (tidigare: ") and moved.detail.endswith("Krock")
+    assert moved.who == world.officer.display_name
