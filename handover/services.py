@@ -293,6 +293,7 @@ def message_acknowledge(*, actor, delivery: Delivery, representative: str = "") 
     delivery.acknowledged_at, delivery.acknowledged_by = timezone.now(), actor
     _save(delivery, actor, update_fields=["acknowledged_at", "acknowledged_by"])
     message = delivery.message
+    message_mark_read(user=actor, message=message)  # a receipt is given for what one has read
     if message.kind in (Message.Kind.START_NOTICE, Message.Kind.MEETING_INVITATION) and delivery.recipient_id:
         _confirm_meeting(actor, message.case_id, delivery.recipient, representative)
     if message.kind in (Message.Kind.FINAL_HANDOVER, Message.Kind.CLOSING_NOTICE):

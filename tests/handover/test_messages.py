@@ -245,3 +245,15 @@ def test_the_summary_starts_from_the_social_journal_since_the_last_summary(world
         scheduling.journal_sign(actor=world.staff, case=case, kind="social", text="Promenad till brevlådan.")
         assert services.summary_prefill(case).endswith("Promenad till brevlådan.")
         assert "Åt lunch" not in services.summary_prefill(case)
+
+
+def test_an_acknowledged_message_is_no_longer_unread_for_whoever_acknowledged_it(world, case):
+    from handover.selectors import inbox
+
+    with at(MONDAY):
+        message = Message.objects.filter(case=case, kind="start_notice").first()
+        services.message_send(actor=world.staff, message=message)
+        delivery = message.deliveries.filter(recipient__members=world.coordinator).first()
+        assert inbox(world.coordinator, unread=True).filter(pk=message.pk).exists()
+        services.message_acknowledge(actor=world.coordinator, delivery=delivery, representative="Kim")
+        assert not inbox(world.coordinator, unread=True).filter(pk=message.pk).exists()
