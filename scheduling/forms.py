@@ -128,7 +128,12 @@ class RescheduleForm(forms.Form):
         label=_("Move anyway"),
         help_text=_("Only needed for a time outside the meeting window or on a day off; you are asked first."),
         required=False,
+        widget=forms.HiddenInput,
     )
+
+    def offer_move_anyway(self) -> None:
+        """The box is shown only once the service has warned about the time (a warning, not a refusal)."""
+        self.fields["move_anyway"].widget = forms.CheckboxInput()
 
 
 class ConfirmParticipantForm(forms.Form):

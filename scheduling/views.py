@@ -379,6 +379,8 @@ def meeting(request, pk):
             return redirect("meeting", pk=case.pk)
     except DomainError as err:
         target = {"reschedule": reschedule, "outcome": outcome, "confirm": confirm}[action]
+        if target is reschedule and err.field == "move_anyway":
+            reschedule.offer_move_anyway()
         show_error(target, err)
     return render(
         request,

@@ -107,9 +107,11 @@ def test_handover_registers_its_effect_on_the_scheduling_hook():
 def test_the_meeting_page_asks_to_confirm_a_poor_time(world, login, booked):
     http = login(world.officer)
     url = reverse("meeting", args=[booked.case_id])
+    assert 'type="checkbox" name="move_anyway"' not in http.get(url).content.decode()  # offered only when warned
     post = {"action": "reschedule", "starts_at": "2026-11-28T10:00", "reason": "Anhörig kan bara lördag"}
     page = http.post(url, post).content.decode()
     assert "2026-11-28 är inte en arbetsdag för teamet och handläggarna" in page and "Flytta ändå" in page
+    assert 'type="checkbox" name="move_anyway"' in page
     response = http.post(url, post | {"move_anyway": "on"}, follow=True)
     assert response.redirect_chain
     booked.refresh_from_db()
