@@ -134,6 +134,13 @@ def message_draft(*, actor, case: Case, kind: str, subject: str, body: str, reci
     """A message from the team, not yet sent. Receivers must be on the case; by default all of them."""
     case = Case.objects.get(pk=case.pk)
     _check_team_sender(actor, case)
+    return _draft(actor=actor, case=case, kind=kind, subject=subject, body=body, recipients=recipients)
+
+
+def _draft(*, actor, case: Case, kind: str, subject: str, body: str, recipients=None) -> Message:
+    """The message to hemtjänst and a delivery per receiver (on the case; by default all of them). Whoever
+    may write it has been decided by the caller: the team (`message_draft`), or the system drafting for the
+    team at the start and when the meeting is moved."""
     if not subject.strip():
         raise DomainValidationError(_("Write a subject."), field="subject")
     if not body.strip():
@@ -370,52 +377,41 @@ def start_of_support_drafts(*, case: Case, actor) -> list[Message]:
     decision, meeting = case.decision, getattr(case, "follow_up_meeting", None)
     with override("sv"):
         when = date_format(timezone.localtime(meeting.starts_at), "l j F H:i") if meeting else "–"
-        start = _save(
-            Message(
-                case=case,
-                kind=Message.Kind.START_NOTICE,
-                direction=Message.Direction.TO_HEMTJANST,
-                author=actor,
-                subject=_("Hemgångsteam: start of support for %(name)s") % {"name": case.client.full_name},
-                body=_(
-                    "The hemgångsteam (%(team)s) starts a time-limited support for %(name)s today.\n\n"
-                    "Length: %(start)s – %(end)s (%(days)s days).\nPurpose: %(purpose)s\n\n"
-                    "Interventions:\n%(lines)s\n\n"
-                    "Follow-up meeting: %(meeting)s. Please confirm that you have received this and name who will "
-                    "represent hemtjänst at the meeting."
-                )
-                % {
-                    "team": case.team.name,
-                    "name": case.client.full_name,
-                    "start": decision.start_date,
-                    "end": decision.end_date,
-                    "days": decision.length_days,
-                    "purpose": decision.purpose,
-                    "lines": _interventions_text(case),
-                    "meeting": when,
-                },
-            ),
-            actor,
+        start = _draft(
+            actor=actor,
+            case=case,
+            kind=Message.Kind.START_NOTICE,
+            subject=_("Hemgångsteam: start of support for %(name)s") % {"name": case.client.full_name},
+            body=_(
+                "The hemgångsteam (%(team)s) starts a time-limited support for %(name)s today.\n\n"
+                "Length: %(start)s – %(end)s (%(days)s days).\nPurpose: %(purpose)s\n\n"
+                "Interventions:\n%(lines)s\n\n"
+                "Follow-up meeting: %(meeting)s. Please confirm that you have received this and name who will "
+                "represent hemtjänst at the meeting."
+            )
+            % {
+                "team": case.team.name,
+                "name": case.client.full_name,
+                "start": decision.start_date,
+                "end": decision.end_date,
+                "days": decision.length_days,
+                "purpose": decision.purpose,
+                "lines": _interventions_text(case),
+                "meeting": when,
+            },
         )
-        invitation = _save(
-            Message(
-                case=case,
-                kind=Message.Kind.MEETING_INVITATION,
-                direction=Message.Direction.TO_HEMTJANST,
-                author=actor,
-                subject=_("Hemgångsteam: follow-up meeting %(when)s") % {"when": when},
-                body=_(
-                    "Welcome to the follow-up meeting for %(name)s on %(when)s, %(place)s. The case officer chairs "
-                    "the meeting; the client, relatives, the hemgångsteam and hemtjänst day and night take part. "
-                    "Acknowledge and name your representative."
-                )
-                % {"name": case.client.full_name, "when": when, "place": meeting.location if meeting else "–"},
-            ),
-            actor,
+        invitation = _draft(
+            actor=actor,
+            case=case,
+            kind=Message.Kind.MEETING_INVITATION,
+            subject=_("Hemgångsteam: follow-up meeting %(when)s") % {"when": when},
+            body=_(
+                "Welcome to the follow-up meeting for %(name)s on %(when)s, %(place)s. The case officer chairs "
+                "the meeting; the client, relatives, the hemgångsteam and hemtjänst day and night take part. "
+                "Acknowledge and name your representative."
+            )
+            % {"name": case.client.full_name, "when": when, "place": meeting.location if meeting else "–"},
         )
-    for message in (start, invitation):
-        for link in CaseRecipient.objects.filter(case=case):
-            _save(Delivery(message=message, recipient_id=link.recipient_id), actor)
     return [start, invitation]
 
 
@@ -430,8 +426,7 @@ def meeting_moved_notice(*, meeting, actor, previous_starts_at) -> list[Notice]:
     it: the team sends it when consent is renewed. The send runs in a savepoint, so a refused send leaves
     the draft and nothing half-sent. Runs inside the move's transaction."""
     case = meeting.case
-    links = list(CaseRecipient.objects.filter(case=case))
-    if not links:
+    if not CaseRecipient.objects.filter(case=case).exists():
         return [
             Notice(
                 _(
@@ -444,30 +439,24 @@ def meeting_moved_notice(*, meeting, actor, previous_starts_at) -> list[Notice]:
     with override("sv"):
         when = date_format(timezone.localtime(meeting.starts_at), "l j F H:i")
         before = date_format(timezone.localtime(previous_starts_at), "l j F H:i")
-        message = _save(
-            Message(
-                case=case,
-                kind=Message.Kind.MEETING_INVITATION,
-                direction=Message.Direction.TO_HEMTJANST,
-                author=actor,
-                subject=_("Hemgångsteam: follow-up meeting moved to %(when)s") % {"when": when},
-                body=_(
-                    "The follow-up meeting for %(name)s is moved to %(when)s, %(place)s (it was %(before)s). "
-                    "Reason: %(reason)s\n\nAn earlier confirmation no longer holds: acknowledge this message and "
-                    "name who will represent hemtjänst at the new time."
-                )
-                % {
-                    "name": case.client.full_name,
-                    "when": when,
-                    "place": meeting.location,
-                    "before": before,
-                    "reason": meeting.reschedule_reason,
-                },
-            ),
-            actor,
+        message = _draft(
+            actor=actor,
+            case=case,
+            kind=Message.Kind.MEETING_INVITATION,
+            subject=_("Hemgångsteam: follow-up meeting moved to %(when)s") % {"when": when},
+            body=_(
+                "The follow-up meeting for %(name)s is moved to %(when)s, %(place)s (it was %(before)s). "
+                "Reason: %(reason)s\n\nAn earlier confirmation no longer holds: acknowledge this message and "
+                "name who will represent hemtjänst at the new time."
+            )
+            % {
+                "name": case.client.full_name,
+                "when": when,
+                "place": meeting.location,
+                "before": before,
+                "reason": meeting.reschedule_reason,
+            },
         )
-    for link in links:
-        _save(Delivery(message=message, recipient_id=link.recipient_id), actor)
     try:
         with transaction.atomic():
             message_send(actor=actor, message=message)
