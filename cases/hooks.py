@@ -62,3 +62,19 @@ def register_timeline_source(source: Callable) -> None:
 
 def timeline_entries(case) -> list:
     return [entry for source in _timeline_sources for entry in source(case)]
+
+
+# --- the case event log (cases.events.record): listeners such as notifications and reminders ----------
+_case_event_listeners: list[Callable] = []
+
+
+def on_case_event(listener: Callable) -> Callable:
+    """Register `listener(event: CaseEvent)`, called in the transaction that records the event."""
+    if listener not in _case_event_listeners:
+        _case_event_listeners.append(listener)
+    return listener
+
+
+def case_event_recorded(event) -> None:
+    for listener in _case_event_listeners:
+        listener(event)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hemgang.errors import DomainError, DomainValidationError
+from hemgang.history import delete_as, save_as
 
 from .models import (
     Case,
@@ -43,7 +44,6 @@ from .models.measures import (
     SAFETY_MAX,
     SAFETY_MIN,
 )
-from .services import _save
 
 # --- Katz ADL ---------------------------------------------------------------------------------------
 
@@ -140,14 +140,14 @@ def _upsert(model, actor, *, lookup: dict, values: dict):
     """Create the row for `lookup`, or update it and keep the earlier value in its history."""
     row = model.objects.filter(**lookup).first()
     if row is None:
-        return _save(model(**lookup, **values, recorded_by=actor), actor)
+        return save_as(model(**lookup, **values, recorded_by=actor), actor)
     changed = [name for name, value in values.items() if getattr(row, name) != value]
     if not changed:
         return row
     for name in changed:
         setattr(row, name, values[name])
     row.recorded_by, row.recorded_at = actor, timezone.now()
-    return _save(row, actor, update_fields=[*changed, "recorded_by", "recorded_at"])
+    return save_as(row, actor, update_fields=[*changed, "recorded_by", "recorded_at"])
 
 
 @transaction.atomic
@@ -215,7 +215,7 @@ def copm_goal_add(*, actor, case: Case, problem: str, performance_start: int, sa
         satisfaction_start=satisfaction_start,
         recorded_by=actor,
     )
-    return _save(goal, actor)
+    return save_as(goal, actor)
 
 
 @transaction.atomic
@@ -279,8 +279,7 @@ def ibic_record(*, actor, case: Case, ratings: dict[tuple[str, str], int | None]
         if level is None:
             row = existing.get((area, phase))
             if row is not None:
-                row._history_user = actor
-                row.delete()
+                delete_as(row, actor)
             continue
         _upsert(IbicRating, actor, lookup={"case": case, "area": area, "phase": phase}, values={"level": level})
 

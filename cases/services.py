@@ -1,7 +1,7 @@
 """Every write that matters in a case. Views, the API, the admin and seed data all come through here.
 
 Each service checks the state, changes it inside one transaction and leaves history (simple-history
-records who did it: `_history_user` is set from the actor, so tasks and the API are attributed too).
+records who did it: every save goes through `hemgang.history.save_as`, so tasks and the API are attributed too).
 Refusals are `DomainError`s with a message for the case officer.
 """
 
@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hemgang.errors import DomainError, DomainValidationError
+from hemgang.history import delete_as, save_as
 
 from . import hooks
 from .identity import InvalidIdentityNumber, parse_identity_number
@@ -70,15 +71,6 @@ REFERRAL_FIELDS = (
 RELATIVE_FIELDS = ("name", "relation", "phone", "email", "is_primary_contact")
 
 
-def _save(obj, actor, *, update_fields=None, reason: str = ""):
-    """Save with the actor and reason recorded in the object's history."""
-    obj._history_user = actor
-    if reason:
-        obj._change_reason = reason
-    obj.save(update_fields=update_fields)
-    return obj
-
-
 # --- clients ---------------------------------------------------------------------------------------
 
 
@@ -107,7 +99,7 @@ def client_register(*, actor, personal_number: str, relatives: list[dict] | None
     _check_provider_links(client, [link for link, _kind, _text in PROVIDER_LINKS if fields.get(link)])
     try:
         with transaction.atomic():
-            _save(client, actor)
+            save_as(client, actor)
     except IntegrityError as err:  # two registrations of the same number at once
         raise DomainValidationError(
             _("A client with this personal identity number is already registered."),
@@ -126,7 +118,7 @@ def client_update(*, actor, client: Client, relatives: list[dict] | None = None,
         setattr(client, name, fields[name])
     _check_provider_links(client, [name for name in changed if name.endswith("_unit")])
     if changed:
-        _save(client, actor, update_fields=changed)
+        save_as(client, actor, update_fields=changed)
     if relatives is not None:
         relatives_replace(actor=actor, client=client, relatives=relatives)
     return client
@@ -168,12 +160,11 @@ def relatives_replace(*, actor, client: Client, relatives: list[dict]) -> None:
         for name in changed:
             setattr(rel, name, data[name])
         if rel.pk is None or changed:
-            _save(rel, actor)
+            save_as(rel, actor)
         keep.add(rel.pk)
     for pk, rel in existing.items():
         if pk not in keep:
-            rel._history_user = actor
-            rel.delete()
+            delete_as(rel, actor)
 
 
 # --- referral --------------------------------------------------------------------------------------
@@ -218,11 +209,11 @@ def referral_register(*, actor, client: Client, **fields) -> Case:
     )
     try:
         with transaction.atomic():
-            _save(case, actor, reason="referred")
+            save_as(case, actor, reason="referred")
     except IntegrityError as err:
         raise DomainError(_("The client already has an open case."), code="open_case_exists") from err
     referral = Referral(case=case, **{name: fields[name] for name in REFERRAL_FIELDS if name in fields})
-    _save(referral, actor)
+    save_as(referral, actor)
     return case
 
 
@@ -279,7 +270,7 @@ def consent_record(
         recipients=recipients,
         recorded_by=actor,
     )
-    return _save(consent, actor)
+    return save_as(consent, actor)
 
 
 def _consent_renewed_by(case: Case, given_on: dt.date) -> Consent | None:
@@ -317,7 +308,7 @@ def consent_withdraw(*, actor, consent: Consent, reported_by: str, reason: str) 
     consent.withdrawn_recorded_by = actor
     consent.withdrawal_reported_by = reported_by
     consent.withdrawal_reason = reason
-    return _save(
+    return save_as(
         consent,
         actor,
         update_fields=["withdrawn_at", "withdrawn_recorded_by", "withdrawal_reported_by", "withdrawal_reason"],
@@ -408,7 +399,7 @@ def decision_register(
     _check_consent_covers(case, end_date, on=decided_on, accepted=consent_gap_accepted)
     _check_intervention_types(case, interventions)
 
-    decision = _save(
+    decision = save_as(
         Decision(
             case=case,
             legal_basis=legal_basis,
@@ -423,10 +414,10 @@ def decision_register(
         actor,
     )
     for line in interventions:
-        _save(Intervention(decision=decision, **line.values()), actor)
+        save_as(Intervention(decision=decision, **line.values()), actor)
     if case.team_id != team.pk or over_capacity:
         case.team, case.capacity_override_reason = team, over_capacity
-        _save(case, actor, update_fields=["team", "capacity_override_reason"], reason="team assigned")
+        save_as(case, actor, update_fields=["team", "capacity_override_reason"], reason="team assigned")
     case_transition(case=case, to=CaseState.DECIDED, actor=actor)
     return decision
 
@@ -548,11 +539,11 @@ def decision_change(
 
     old_end = decision.end_date
     decision.end_date = end_date
-    _save(decision, actor, update_fields=["end_date"], reason=reason)
+    save_as(decision, actor, update_fields=["end_date"], reason=reason)
     for intervention in removed:
         intervention.ended_on = today
-        _save(intervention, actor, update_fields=["ended_on"], reason=reason)
-    added = [_save(Intervention(decision=decision, **line.values()), actor, reason=reason) for line in added_lines]
+        save_as(intervention, actor, update_fields=["ended_on"], reason=reason)
+    added = [save_as(Intervention(decision=decision, **line.values()), actor, reason=reason) for line in added_lines]
     hooks.decision_changed(
         hooks.DecisionChange(
             case_id=case.pk,
@@ -587,7 +578,7 @@ def case_assign_team(*, actor, case: Case, team: Team, capacity_override_reason:
             actor=actor, case=case, team=team, reason=capacity_override_reason
         )
     case.team = team
-    return _save(case, actor, update_fields=["team", "capacity_override_reason"], reason="team assigned")
+    return save_as(case, actor, update_fields=["team", "capacity_override_reason"], reason="team assigned")
 
 
 def team_load(team: Team, *, excluding: Case | None = None) -> int:
@@ -708,7 +699,7 @@ def case_transition(*, case: Case, to: str, actor, reason: str = "", homecoming_
     if to not in OPEN_STATES:
         case.ended_at = now
         fields.append("ended_at")
-    _save(case, actor, update_fields=fields, reason=f"state:{to}")
+    save_as(case, actor, update_fields=fields, reason=f"state:{to}")
     from scheduling.services import end_of_support, start_of_support
 
     if to == CaseState.ACTIVE:

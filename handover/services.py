@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from cases.models import Case, CaseState, Intervention, Role
-from cases.services import _save, case_transition
+from cases.services import case_transition
 from hemgang.errors import DomainError, DomainValidationError
+from hemgang.history import delete_as, save_as
 from scheduling.hooks import Notice
 from scheduling.others import carried_out_by_others
 
@@ -96,11 +97,10 @@ def case_recipients_set(*, actor, case: Case, recipients) -> list[Recipient]:
     existing = {link.recipient_id: link for link in CaseRecipient.objects.filter(case=case)}
     for pk, recipient in wanted.items():
         if pk not in existing:
-            _save(CaseRecipient(case=case, recipient=recipient, added_by=actor), actor)
+            save_as(CaseRecipient(case=case, recipient=recipient, added_by=actor), actor)
     for pk, link in existing.items():
         if pk not in wanted:
-            link._history_user = actor
-            link.delete()
+            delete_as(link, actor)
     return list(wanted.values())
 
 
@@ -154,7 +154,7 @@ def _draft(*, actor, case: Case, kind: str, subject: str, body: str, recipients=
         raise DomainValidationError(
             _("A receiver is not on the case."), field="recipients", code="recipient_not_on_case"
         )
-    message = _save(
+    message = save_as(
         Message(
             case=case,
             kind=kind,
@@ -166,7 +166,7 @@ def _draft(*, actor, case: Case, kind: str, subject: str, body: str, recipients=
         actor,
     )
     for recipient in chosen:
-        _save(Delivery(message=message, recipient=recipient), actor)
+        save_as(Delivery(message=message, recipient=recipient), actor)
     return message
 
 
@@ -183,14 +183,13 @@ def message_update_draft(*, actor, message: Message, subject: str, body: str, re
             _("A receiver is not on the case."), field="recipients", code="recipient_not_on_case"
         )
     message.subject, message.body = subject.strip(), body
-    _save(message, actor, update_fields=["subject", "body"])
+    save_as(message, actor, update_fields=["subject", "body"])
     wanted = {r.pk for r in recipients}
     current = {d.recipient_id: d for d in message.deliveries.all()}
     for pk in wanted - set(current):
-        _save(Delivery(message=message, recipient_id=pk), actor)
+        save_as(Delivery(message=message, recipient_id=pk), actor)
     for pk in set(current) - wanted:
-        current[pk]._history_user = actor
-        current[pk].delete()
+        delete_as(current[pk], actor)
     return message
 
 
@@ -217,7 +216,7 @@ def message_send(*, actor, message: Message) -> Message:
         raise DomainValidationError(_("Choose at least one receiver."), field="recipients")
     message.consent = consent_gate(case)
     message.sent_at = timezone.now()
-    _save(message, actor, update_fields=["consent", "sent_at"])
+    save_as(message, actor, update_fields=["consent", "sent_at"])
     if message.kind == Message.Kind.FINAL_HANDOVER:
         _attach_handover_pdf(case, actor)
         case_transition(case=case, to=CaseState.HANDED_OVER, actor=actor)
@@ -255,7 +254,7 @@ def message_send_to_team(
     if not body.strip():
         raise DomainValidationError(_("The message is empty."), field="body")
     consent = consent_gate(case)
-    message = _save(
+    message = save_as(
         Message(
             case=case,
             kind=Message.Kind.SUMMARY,
@@ -269,7 +268,7 @@ def message_send_to_team(
         ),
         actor,
     )
-    _save(Delivery(message=message, team=case.team), actor)
+    save_as(Delivery(message=message, team=case.team), actor)
     _notify_receivers(message)
     return message
 
@@ -298,7 +297,7 @@ def message_acknowledge(*, actor, delivery: Delivery, representative: str = "") 
             code="already_acknowledged",
         )
     delivery.acknowledged_at, delivery.acknowledged_by = timezone.now(), actor
-    _save(delivery, actor, update_fields=["acknowledged_at", "acknowledged_by"])
+    save_as(delivery, actor, update_fields=["acknowledged_at", "acknowledged_by"])
     message = delivery.message
     message_mark_read(user=actor, message=message)  # a receipt is given for what one has read
     if message.kind in (Message.Kind.START_NOTICE, Message.Kind.MEETING_INVITATION) and delivery.recipient_id:
@@ -546,7 +545,7 @@ def handover_save(
     summary = HandoverSummary.objects.filter(case=case).first() or HandoverSummary(case=case, author=actor)
     summary.working_methods, summary.aids, summary.goals_outcome = working_methods, aids, goals_outcome
     summary.contacts, summary.watch_for, summary.author, summary.updated_at = contacts, watch_for, actor, timezone.now()
-    _save(summary, actor)
+    save_as(summary, actor)
     valid = set(case.decision.interventions.values_list("pk", flat=True))
     for intervention_id, text in (how_done_now or {}).items():
         if intervention_id not in valid:
@@ -555,10 +554,9 @@ def handover_save(
         if text.strip():
             row = row or HandoverIntervention(summary=summary, intervention_id=intervention_id)
             row.how_done_now = text
-            _save(row, actor)
+            save_as(row, actor)
         elif row:
-            row._history_user = actor
-            row.delete()
+            delete_as(row, actor)
     return summary
 
 

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "hemgang.means.MeansMiddleware",
     "hemgang.middleware.NoStoreMiddleware",
     "hemgang.middleware.ConstraintViolationMiddleware",
     "hemgang.middleware.SubmissionKeyMiddleware",

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from cases.models import Case, Intervention, Role, User
-from cases.services import _save
 from hemgang.errors import DomainError, DomainValidationError
+from hemgang.history import delete_as, save_as
 
 from . import calendar, hooks
 from .models import (
@@ -212,14 +212,14 @@ def visit_add(*, actor, case: Case, planned_start: dt.datetime, minutes: int, in
     _require_running(case)
     _check_visit_time(case, planned_start, minutes)
     _check_staff(case, assigned_to)
-    visit = _save(
+    visit = save_as(
         Visit(case=case, team=case.team, planned_start=planned_start, planned_minutes=minutes, assigned_to=assigned_to),
         actor,
     )
     for intervention in interventions:
         if intervention.decision_id != case.decision.pk:
             raise DomainValidationError(_("Choose interventions from the decision."), field="interventions")
-        _save(VisitIntervention(visit=visit, intervention=intervention), actor)
+        save_as(VisitIntervention(visit=visit, intervention=intervention), actor)
     return visit
 
 
@@ -239,7 +239,7 @@ def visit_move(*, actor, visit: Visit, planned_start: dt.datetime, minutes: int 
     minutes = minutes or visit.planned_minutes
     _check_visit_time(visit.case, planned_start, minutes)
     visit.planned_start, visit.planned_minutes = planned_start, minutes
-    return _save(visit, actor, update_fields=["planned_start", "planned_minutes"])
+    return save_as(visit, actor, update_fields=["planned_start", "planned_minutes"])
 
 
 @transaction.atomic
@@ -254,7 +254,7 @@ def visit_assign(*, actor, visit: Visit, assigned_to: User | None) -> Visit:
     visit = _planned_visit_for_update(visit)
     _check_staff(visit.case, assigned_to)
     visit.assigned_to = assigned_to
-    return _save(visit, actor, update_fields=["assigned_to"])
+    return save_as(visit, actor, update_fields=["assigned_to"])
 
 
 @transaction.atomic
@@ -263,7 +263,7 @@ def visit_cancel(*, actor, visit: Visit, reason: str) -> Visit:
     if not reason.strip():
         raise DomainValidationError(_("Write why the visit is cancelled."), field="reason")
     visit.status, visit.cancel_reason = Visit.Status.CANCELLED, reason
-    return _save(visit, actor, update_fields=["status", "cancel_reason"])
+    return save_as(visit, actor, update_fields=["status", "cancel_reason"])
 
 
 @dataclass(frozen=True)
@@ -313,7 +313,7 @@ def tapering_set(*, actor, case: Case, intervention: Intervention, hemtjanst_fro
         else _("The team carries out %(what)s again.") % {"what": intervention.intervention_type}
     )
     intervention.hemtjanst_from = hemtjanst_from
-    _save(intervention, actor, update_fields=["hemtjanst_from"], reason=str(reason))
+    save_as(intervention, actor, update_fields=["hemtjanst_from"], reason=str(reason))
     unlinked = cancelled = 0
     if hemtjanst_from is not None:
         rows = VisitIntervention.objects.select_related("visit").filter(
@@ -325,15 +325,14 @@ def tapering_set(*, actor, case: Case, intervention: Intervention, hemtjanst_fro
             visit = row.visit
             if visit.visit_interventions.exclude(pk=row.pk).exists():
                 # The visit goes on with its other interventions, shorter by this one.
-                row._history_user = actor
-                row.delete()
+                delete_as(row, actor)
                 visit.planned_minutes = max(15, visit.planned_minutes - intervention.minutes)
-                _save(visit, actor, update_fields=["planned_minutes"], reason=str(reason))
+                save_as(visit, actor, update_fields=["planned_minutes"], reason=str(reason))
                 unlinked += 1
             else:
                 # Nothing left for the team to do: cancelled, still showing what it was planned for.
                 visit.status, visit.cancel_reason = Visit.Status.CANCELLED, str(reason)[:300]
-                _save(visit, actor, update_fields=["status", "cancel_reason"], reason=str(reason))
+                save_as(visit, actor, update_fields=["status", "cancel_reason"], reason=str(reason))
                 cancelled += 1
     return TaperingResult(intervention, unlinked, cancelled)
 
@@ -373,7 +372,7 @@ def visit_log(
     visit.actual_start, visit.actual_end, visit.not_done_reason = actual_start, actual_end, not_done_reason
     visit.client_condition, visit.experienced_safety = client_condition, experienced_safety
     visit.logged_by, visit.logged_at = actor, timezone.now()
-    _save(
+    save_as(
         visit,
         actor,
         update_fields=[
@@ -396,7 +395,7 @@ def visit_log(
             raise DomainValidationError(_("Choose how the intervention was done."), field="outcomes")
         if outcome != row.outcome:
             row.outcome = outcome
-            _save(row, actor, update_fields=["outcome"])
+            save_as(row, actor, update_fields=["outcome"])
     if journal_note.strip():
         journal_sign(actor=actor, case=visit.case, kind=JournalEntry.Kind.SOCIAL, text=journal_note, visit=visit)
     return visit
@@ -406,7 +405,7 @@ def visit_log(
 def care_plan_update(*, actor, case: Case, watch_for: str) -> CarePlan:
     plan = CarePlan.objects.select_for_update().filter(case=case).first() or CarePlan(case=case, updated_by=actor)
     plan.watch_for, plan.updated_by, plan.updated_at = watch_for, actor, timezone.now()
-    return _save(plan, actor)
+    return save_as(plan, actor)
 
 
 # --- the journal -------------------------------------------------------------------------------------
@@ -443,7 +442,7 @@ def journal_sign(
     if not text.strip():
         raise DomainValidationError(_("The entry is empty."), field="text")
     _check_author(actor, kind, delegated_task)
-    entry = _save(
+    entry = save_as(
         JournalEntry(
             case=case,
             kind=kind,
@@ -529,7 +528,7 @@ def meeting_book(*, case: Case, actor) -> FollowUpMeeting:
     day = calendar.follow_up_meeting_day(team, municipality, start, not_before=timezone.localdate())
     while (starts_at := _free_hour(case.case_officer, day, team, 60)) is None:
         day = calendar.first_meeting_day_from(team, municipality, day + dt.timedelta(days=1))
-    meeting = _save(
+    meeting = save_as(
         FollowUpMeeting(
             case=case, starts_at=starts_at, location=str(_("At the client's home")), chair=case.case_officer
         ),
@@ -640,11 +639,11 @@ def meeting_reschedule(
         )
     previous = meeting.starts_at
     meeting.starts_at, meeting.reschedule_reason = starts_at, reason
-    _save(meeting, actor, update_fields=["starts_at", "reschedule_reason"], reason=reason)
+    save_as(meeting, actor, update_fields=["starts_at", "reschedule_reason"], reason=reason)
     hemtjanst = (MeetingParticipant.Role.HEMTJANST_DAY, MeetingParticipant.Role.HEMTJANST_NIGHT)
     for participant in meeting.participants.filter(role__in=hemtjanst, confirmed_at__isnull=False):
         participant.confirmed_at, participant.representative = None, ""
-        _save(participant, actor, update_fields=["confirmed_at", "representative"], reason=reason)
+        save_as(participant, actor, update_fields=["confirmed_at", "representative"], reason=reason)
     notices = hooks.meeting_moved(meeting=meeting, actor=actor, previous_starts_at=previous)
     return MeetingMoved(meeting, notices)
 
@@ -662,7 +661,7 @@ def meeting_confirm_participant(
     if from_hemtjanst and not representative.strip():
         raise DomainValidationError(_("Name hemtjänst's representative."), field="representative")
     participant.confirmed_at, participant.representative = timezone.now(), representative
-    return _save(participant, actor, update_fields=["confirmed_at", "representative"])
+    return save_as(participant, actor, update_fields=["confirmed_at", "representative"])
 
 
 @transaction.atomic
@@ -685,7 +684,7 @@ def meeting_record_outcome(
         further_support,
     )
     meeting.outcome_note, meeting.outcome_recorded_by, meeting.outcome_recorded_at = note, actor, timezone.now()
-    return _save(meeting, actor)
+    return save_as(meeting, actor)
 
 
 def end_of_support(*, case: Case, actor, reason: str) -> None:
@@ -694,13 +693,13 @@ def end_of_support(*, case: Case, actor, reason: str) -> None:
     now = timezone.now()
     for visit in Visit.objects.filter(case=case, status=Visit.Status.PLANNED, planned_start__gte=now):
         visit.status, visit.cancel_reason = Visit.Status.CANCELLED, str(reason)[:300]
-        _save(visit, actor, update_fields=["status", "cancel_reason"])
+        save_as(visit, actor, update_fields=["status", "cancel_reason"])
     meeting = FollowUpMeeting.objects.filter(
         case=case, status=FollowUpMeeting.Status.BOOKED, starts_at__gte=now
     ).first()
     if meeting is not None:
         meeting.status = FollowUpMeeting.Status.CANCELLED
-        _save(meeting, actor, update_fields=["status"], reason=str(reason))
+        save_as(meeting, actor, update_fields=["status"], reason=str(reason))
 
 
 def visits_follow_decision_change(change, *, actor) -> None:
@@ -725,16 +724,15 @@ def visits_follow_decision_change(change, *, actor) -> None:
         emptied = set()
         for row in rows.select_related("visit"):
             emptied.add(row.visit_id)
-            row._history_user = actor
-            row.delete()
+            delete_as(row, actor)
         for visit in future.filter(pk__in=emptied).exclude(visit_interventions__isnull=False):
             visit.status, visit.cancel_reason = Visit.Status.CANCELLED, reason
-            _save(visit, actor, update_fields=["status", "cancel_reason"])
+            save_as(visit, actor, update_fields=["status", "cancel_reason"])
     if change.new_end_date < change.old_end_date:
         after_end = future.filter(planned_start__gte=_aware(change.new_end_date + dt.timedelta(days=1), dt.time.min))
         for visit in after_end:
             visit.status, visit.cancel_reason = Visit.Status.CANCELLED, reason
-            _save(visit, actor, update_fields=["status", "cancel_reason"])
+            save_as(visit, actor, update_fields=["status", "cancel_reason"])
         # A follow-up meeting after the new end would follow up support that is over: it is cancelled,
         # and the case officer books a new one if it is still needed.
         meeting = FollowUpMeeting.objects.filter(
@@ -744,7 +742,7 @@ def visits_follow_decision_change(change, *, actor) -> None:
         ).first()
         if meeting is not None:
             meeting.status = FollowUpMeeting.Status.CANCELLED
-            _save(meeting, actor, update_fields=["status"], reason=reason[:100])
+            save_as(meeting, actor, update_fields=["status"], reason=reason[:100])
     if change.new_end_date > change.old_end_date:
         visits_plan(case=case, actor=actor, from_day=max(change.old_end_date + dt.timedelta(days=1), tomorrow))
     if change.added_ids:

@@ -15,6 +15,7 @@ from .case import (
 )
 from .catalogue import InterventionType, LegalBasis
 from .client import Client, Relative
+from .event import CaseEvent
 from .measures import CopmGoal, IbicPhase, IbicRating, IcfLevel, KatzAssessment, LifeArea, MeasurePhase, SafetyRating
 from .organisation import Municipality, Profession, Recipient, Role, Shift, Team, User
 
@@ -26,6 +27,7 @@ __all__ = [
     "AccessLog",
     "ApiToken",
     "Case",
+    "CaseEvent",
     "CaseState",
     "Client",
     "Consent",

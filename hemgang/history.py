@@ -1,0 +1,23 @@
+"""Attribution: every change to a domain record is saved with who made it, and why where there is a why.
+
+django-simple-history reads the actor from `_history_user` and the reason from `_change_reason` on the
+instance; services in every app save through these two functions rather than setting them by hand, so a
+task, the API and the admin are attributed like the web pages.
+"""
+
+
+def save_as(obj, actor, *, update_fields=None, reason: str = ""):
+    """Save `obj` with `actor` (a user, or None for the system) and `reason` recorded in its history."""
+    obj._history_user = actor
+    if reason:
+        obj._change_reason = reason
+    obj.save(update_fields=update_fields)
+    return obj
+
+
+def delete_as(obj, actor, *, reason: str = ""):
+    """Delete `obj`, its history row naming `actor`."""
+    obj._history_user = actor
+    if reason:
+        obj._change_reason = reason
+    obj.delete()
