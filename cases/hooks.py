@@ -78,3 +78,40 @@ def on_case_event(listener: Callable) -> Callable:
 def case_event_recorded(event) -> None:
     for listener in _case_event_listeners:
         listener(event)
+
+
+# --- the lifecycle door (cases.lifecycle.case_transition): preconditions and effects of entering a state --
+_preconditions: dict[str, list[Callable]] = {}
+_effects: dict[str, list[Callable]] = {}
+
+
+def require_before(states, check: Callable) -> Callable:
+    """Register `check(case, *, to, actor, reason)` for moves into any of `states`; it raises a DomainError
+    to refuse the move. Runs with the case row locked, before anything is saved."""
+    for state in [states] if isinstance(states, str) else states:
+        if check not in _preconditions.setdefault(state, []):
+            _preconditions[state].append(check)
+    return check
+
+
+def on_entering(states, effect: Callable) -> Callable:
+    """Register `effect(case, *, to, actor, reason)`, run after a case entered one of `states`, in the same
+    transaction; effects run in registration order (apps register in INSTALLED_APPS order)."""
+    for state in [states] if isinstance(states, str) else states:
+        if effect not in _effects.setdefault(state, []):
+            _effects[state].append(effect)
+    return effect
+
+
+def check_before(case, *, to: str, actor, reason: str) -> None:
+    for check in _preconditions.get(to, []):
+        check(case, to=to, actor=actor, reason=reason)
+
+
+def has_effects(to: str) -> bool:
+    return bool(_effects.get(to))
+
+
+def entered(case, *, to: str, actor, reason: str) -> None:
+    for effect in _effects.get(to, []):
+        effect(case, to=to, actor=actor, reason=reason)

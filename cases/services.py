@@ -15,12 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from hemgang.errors import DomainError, DomainValidationError
 from hemgang.history import delete_as, save_as
 
-from . import hooks
+from . import events, hooks
 from .identity import InvalidIdentityNumber, parse_identity_number
+
+# The lifecycle's door, offered here too: the services are where callers find every write.
+from .lifecycle import case_decline, case_readmit, case_start, case_transition, case_withdraw  # noqa: F401
 from .models import (
-    ALLOWED_TRANSITIONS,
     OPEN_STATES,
-    TRANSITIONS_NEEDING_REASON,
     Case,
     CaseState,
     Client,
@@ -418,7 +419,18 @@ def decision_register(
     if case.team_id != team.pk or over_capacity:
         case.team, case.capacity_override_reason = team, over_capacity
         save_as(case, actor, update_fields=["team", "capacity_override_reason"], reason="team assigned")
-    case_transition(case=case, to=CaseState.DECIDED, actor=actor)
+    case_transition(
+        case=case,
+        to=CaseState.DECIDED,
+        actor=actor,
+        payload={
+            "decision_id": decision.pk,
+            "start_date": start_date.isoformat(),
+            "end_date": end_date.isoformat(),
+            "team_id": team.pk,
+            "over_capacity": bool(over_capacity),
+        },
+    )
     return decision
 
 
@@ -578,7 +590,14 @@ def case_assign_team(*, actor, case: Case, team: Team, capacity_override_reason:
             actor=actor, case=case, team=team, reason=capacity_override_reason
         )
     case.team = team
-    return save_as(case, actor, update_fields=["team", "capacity_override_reason"], reason="team assigned")
+    save_as(case, actor, update_fields=["team", "capacity_override_reason"], reason="team assigned")
+    events.record(
+        case,
+        events.Kind.TEAM_ASSIGNED,
+        actor,
+        payload={"team_id": team.pk, "over_capacity": bool(case.capacity_override_reason)},
+    )
+    return case
 
 
 def team_load(team: Team, *, excluding: Case | None = None) -> int:
@@ -609,124 +628,3 @@ def _accept_over_capacity(*, actor, case: Case, team: Team, reason: str) -> str:
 
     transaction.on_commit(lambda: notify_over_capacity.delay(case.pk, team.pk))
     return reason
-
-
-# --- the one door for state changes --------------------------------------------------------------
-
-
-def _guard(case: Case, to: str, actor, reason: str) -> None:
-    """Preconditions of each move, beyond the table of allowed moves."""
-    today = timezone.localdate()
-    if to == CaseState.HANDED_OVER:
-        from handover.models import Message
-
-        if not Message.objects.filter(case=case, kind=Message.Kind.FINAL_HANDOVER, sent_at__isnull=False).exists():
-            raise DomainError(_("Send the final handover to hemtjänst first."), code="handover_not_sent")
-    if to == CaseState.CLOSED:
-        from handover.services import closing_confirmed
-
-        # Closed when hemtjänst has acknowledged both the handover and the closing notice (001), or by the
-        # team's unit manager with a written reason.
-        manager_override = actor.role == "unit_manager" and actor.team_id == case.team_id and reason.strip()
-        if not closing_confirmed(case) and not manager_override:
-            raise DomainError(
-                _(
-                    "Hemtjänst has not yet acknowledged the handover and the closing notice. The unit manager can "
-                    "close the case with a written reason."
-                ),
-                code="closing_not_confirmed",
-            )
-    if to == CaseState.DECIDED:
-        decision = Decision.objects.filter(case=case).first()
-        if decision is None:
-            raise DomainError(_("Register the decision first."), code="decision_required")
-        if case.valid_consent_on(decision.decided_on) is None:
-            raise DomainError(_("There is no valid consent for the decision."), code="consent_required")
-        if case.team_id is None:
-            raise DomainError(_("Assign a team first."), code="team_required")
-    if to == CaseState.ACTIVE:
-        decision = case.decision
-        if today < decision.start_date:
-            raise DomainError(
-                _("The support starts on %(date)s according to the decision.") % {"date": decision.start_date},
-                code="not_started_yet",
-            )
-        if today > decision.end_date:
-            raise DomainError(_("The decision's period has already ended."), code="decision_expired")
-
-
-def _check_homecoming(case: Case, homecoming_at: dt.datetime) -> dt.datetime:
-    """The client comes home on or after the decision's first day, and not later than today (the team
-    records the start when it receives the client, 000: "samma dag")."""
-    start = timezone.make_aware(dt.datetime.combine(case.decision.start_date, dt.time.min))
-    if homecoming_at < start:
-        raise DomainValidationError(
-            _("The client cannot come home before the decision's start, %(date)s.")
-            % {"date": case.decision.start_date},
-            field="homecoming_at",
-        )
-    if timezone.localdate(homecoming_at) > timezone.localdate():
-        raise DomainValidationError(_("The homecoming cannot be later than today."), field="homecoming_at")
-    return homecoming_at
-
-
-@transaction.atomic
-def case_transition(*, case: Case, to: str, actor, reason: str = "", homecoming_at: dt.datetime | None = None) -> Case:
-    """Move a case to state `to`: lock the row, check the table of allowed moves and the move's
-    preconditions, and save with who, when and why (kept in the case's history).
-
-    What the routine ties to a move happens here too, in the same transaction, whoever moves the case:
-    at the start the visits are planned, the day-6 meeting booked and the start notice drafted; when the
-    case ends, the team's remaining visits and the meeting are cancelled."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    if to not in ALLOWED_TRANSITIONS[case.state]:
-        raise DomainError(
-            _("A case that is %(state)s cannot be moved to %(to)s.")
-            % {"state": case.get_state_display().lower(), "to": CaseState(to).label.lower()},
-            code="transition_not_allowed",
-        )
-    if to in TRANSITIONS_NEEDING_REASON and not reason.strip():
-        raise DomainValidationError(_("Write a reason."), field="reason", code="reason_required")
-    _guard(case, to, actor, reason)
-    now = timezone.now()
-    case.state = to
-    case.state_changed_at = now
-    case.state_reason = reason
-    fields = ["state", "state_changed_at", "state_reason"]
-    if to == CaseState.ACTIVE:
-        case.homecoming_at = _check_homecoming(case, homecoming_at or now)
-        fields.append("homecoming_at")
-    if to not in OPEN_STATES:
-        case.ended_at = now
-        fields.append("ended_at")
-    save_as(case, actor, update_fields=fields, reason=f"state:{to}")
-    from scheduling.services import end_of_support, start_of_support
-
-    if to == CaseState.ACTIVE:
-        start_of_support(
-            case=Case.objects.select_related("decision", "team", "municipality", "client", "case_officer").get(
-                pk=case.pk
-            ),
-            actor=actor,
-        )
-    elif to not in OPEN_STATES:
-        end_of_support(case=case, actor=actor, reason=reason or CaseState(to).label)
-    return case
-
-
-def case_start(*, actor, case: Case, homecoming_at: dt.datetime | None = None) -> Case:
-    """Verkställighet begins: the team receives the client (the same day they are ready for discharge),
-    at `homecoming_at` (now when not given); the first visits follow it."""
-    return case_transition(case=case, to=CaseState.ACTIVE, actor=actor, homecoming_at=homecoming_at)
-
-
-def case_decline(*, actor, case: Case, reason: str) -> Case:
-    return case_transition(case=case, to=CaseState.DECLINED, actor=actor, reason=reason)
-
-
-def case_withdraw(*, actor, case: Case, reason: str) -> Case:
-    return case_transition(case=case, to=CaseState.WITHDRAWN, actor=actor, reason=reason)
-
-
-def case_readmit(*, actor, case: Case, reason: str) -> Case:
-    return case_transition(case=case, to=CaseState.READMITTED, actor=actor, reason=reason)

@@ -7,13 +7,21 @@ class HandoverConfig(AppConfig):
     verbose_name = _("Handover")
 
     def ready(self):
-        from cases.hooks import register_case_warning, register_timeline_source
+        """What handover needs of the case lifecycle and the meeting, registered with them (neither imports
+        handover): a case is handed over only by sending the final handover and closed on hemtjänst's
+        receipts or the unit manager's reason; the start drafts the start notice and the invitation (after
+        scheduling booked the meeting they name); a moved meeting is told to hemtjänst; the case page
+        warns when a case has no day receiver."""
+        from cases import hooks
+        from cases.models import CaseState
         from scheduling import hooks as scheduling_hooks
 
         from . import services
         from .selectors import timeline_acknowledgements
-        from .services import day_receiver_warning
 
-        register_case_warning(day_receiver_warning)
-        register_timeline_source(timeline_acknowledgements)
+        hooks.require_before(CaseState.HANDED_OVER, services.handover_sent_first)
+        hooks.require_before(CaseState.CLOSED, services.closing_receipted_or_reasoned)
+        hooks.on_entering(CaseState.ACTIVE, services.start_of_support_drafts)
+        hooks.register_case_warning(services.day_receiver_warning)
+        hooks.register_timeline_source(timeline_acknowledgements)
         scheduling_hooks.on_meeting_moved(services.meeting_moved_notice)

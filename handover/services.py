@@ -13,8 +13,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
+from cases.lifecycle import case_transition
 from cases.models import Case, CaseState, Intervention, Role
-from cases.services import case_transition
 from hemgang.errors import DomainError, DomainValidationError
 from hemgang.history import delete_as, save_as
 from scheduling.hooks import Notice
@@ -319,6 +319,28 @@ def _confirm_meeting(actor, case_id: int, recipient: Recipient, representative: 
         meeting_confirm_participant(actor=actor, participant=participant, representative=representative)
 
 
+def handover_sent_first(case: Case, *, to, actor, reason) -> None:
+    """Registered before *handed over*: the case is handed over by sending the final handover, not by hand."""
+    if not Message.objects.filter(case=case, kind=Message.Kind.FINAL_HANDOVER, sent_at__isnull=False).exists():
+        raise DomainError(_("Send the final handover to hemtjänst first."), code="handover_not_sent")
+
+
+def closing_receipted_or_reasoned(case: Case, *, to, actor, reason) -> None:
+    """Registered before *closed*: hemtjänst has acknowledged both the handover and the closing notice (001),
+    or the team's unit manager closes with a written reason (the rule `cases.close_case`)."""
+    if closing_confirmed(case):
+        return
+    if reason.strip() and actor is not None and actor.has_perm("cases.close_case", case):
+        return
+    raise DomainError(
+        _(
+            "Hemtjänst has not yet acknowledged the handover and the closing notice. The unit manager can "
+            "close the case with a written reason."
+        ),
+        code="closing_not_confirmed",
+    )
+
+
 def closing_confirmed(case: Case) -> bool:
     """Hemtjänst has acknowledged both the final handover and the closing notice, every receiver of each."""
     sent = Message.objects.filter(
@@ -367,7 +389,7 @@ def _interventions_text(case: Case) -> str:
     return "\n".join(lines)
 
 
-def start_of_support_drafts(*, case: Case, actor) -> list[Message]:
+def start_of_support_drafts(case: Case, *, actor, to=None, reason="") -> list[Message]:
     """When the support starts: the case's receivers are set from the client's providers, and the start
     notice and the meeting invitation are drafted from the decision for the team to check and send."""
     case_recipients_set(actor=actor, case=case, recipients=default_recipients(case))

@@ -5,11 +5,17 @@ class SchedulingConfig(AppConfig):
     name = "scheduling"
 
     def ready(self):
-        # The visits follow an ändringsbeslut; cases does not import scheduling (STYLE.md habit 12).
+        """What scheduling needs of the case lifecycle, registered with it (cases does not import scheduling,
+        STYLE.md habit 12): the start plans the visits and books the day-6 meeting, the end cancels what
+        was still to come, and the visits follow an ändringsbeslut."""
         from cases import hooks
+        from cases.lifecycle import ENDED_STATES
+        from cases.models import CaseState
 
         from .selectors import timeline_meeting
-        from .services import visits_follow_decision_change
+        from .services import end_of_support, start_of_support, visits_follow_decision_change
 
+        hooks.on_entering(CaseState.ACTIVE, start_of_support)
+        hooks.on_entering(ENDED_STATES, end_of_support)
         hooks.on_decision_changed(visits_follow_decision_change)
         hooks.register_timeline_source(timeline_meeting)

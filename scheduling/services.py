@@ -1,7 +1,8 @@
 """Every write of the team's daily work: planning and logging visits, the journal, the follow-up meeting.
 
-`start_of_support` is called by `cases.services.case_start` in the same transaction, so a case is never
-active without its visits planned and its day-6 meeting booked.
+`start_of_support` and `end_of_support` are registered (apps.py) as effects of the case lifecycle's door
+(`cases.lifecycle.case_transition`): they run in its transaction, so a case is never active without its
+visits planned and its day-6 meeting booked, nor ended with visits still planned.
 """
 
 import datetime as dt
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
-from cases.models import Case, Intervention, Role, User
+from cases.models import Case, CaseState, Intervention, Role, User
 from hemgang.errors import DomainError, DomainValidationError
 from hemgang.history import delete_as, save_as
 
@@ -687,9 +688,10 @@ def meeting_record_outcome(
     return save_as(meeting, actor)
 
 
-def end_of_support(*, case: Case, actor, reason: str) -> None:
-    """The case has ended (closed, readmitted, withdrawn): the team's planned visits from now on and a
-    booked follow-up meeting are cancelled, so that no board shows a visit nobody should make."""
+def end_of_support(case: Case, *, to: str, actor, reason: str) -> None:
+    """The case has ended (closed, readmitted, withdrawn, declined): the team's planned visits from now on
+    and a booked follow-up meeting are cancelled, so that no board shows a visit nobody should make."""
+    reason = reason or CaseState(to).label
     now = timezone.now()
     for visit in Visit.objects.filter(case=case, status=Visit.Status.PLANNED, planned_start__gte=now):
         visit.status, visit.cancel_reason = Visit.Status.CANCELLED, str(reason)[:300]
@@ -755,11 +757,8 @@ def visits_follow_decision_change(change, *, actor) -> None:
         )
 
 
-def start_of_support(*, case: Case, actor) -> None:
+def start_of_support(case: Case, *, to: str, actor, reason: str) -> None:
     """What happens when the team receives the client: visits planned, follow-up meeting booked."""
-    from handover.services import start_of_support_drafts
-
     homecoming = case.homecoming_at or timezone.now()
     visits_plan(case=case, actor=actor, from_day=timezone.localdate(), not_before=homecoming)
     meeting_book(case=case, actor=actor)
-    start_of_support_drafts(case=case, actor=actor)

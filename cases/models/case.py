@@ -1,6 +1,6 @@
 """The hemgång episode: referral, consent, decision and the case that ties them together.
 
-State changes happen only in `cases.services.case_transition`; the table of allowed moves is
+State changes happen only in `cases.lifecycle.case_transition`; the table of allowed moves is
 `ALLOWED_TRANSITIONS` below so that a reader finds the routine in one place.
 """
 
