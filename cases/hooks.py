@@ -39,9 +39,8 @@ def decision_changed(change: DecisionChange, *, actor) -> None:
         callback(change, actor=actor)
 
 
-# --- what higher apps add to the case page (handover/: the day-receiver warning, receipts) ------------
+# --- what higher apps add to the case page (handover/: the day-receiver warning) -----------------------
 _case_warnings: list[Callable] = []
-_timeline_sources: list[Callable] = []
 
 
 def register_case_warning(warning: Callable) -> None:
@@ -52,16 +51,6 @@ def register_case_warning(warning: Callable) -> None:
 
 def case_warnings(case) -> list[str]:
     return [text for text in (warning(case) for warning in _case_warnings) if text]
-
-
-def register_timeline_source(source: Callable) -> None:
-    """`source(case) -> list[cases.selectors.TimelineEntry]`: more of what happened, for the case timeline."""
-    if source not in _timeline_sources:
-        _timeline_sources.append(source)
-
-
-def timeline_entries(case) -> list:
-    return [entry for source in _timeline_sources for entry in source(case)]
 
 
 # --- the case event log (cases.events.record): listeners such as notifications and reminders ----------
@@ -115,3 +104,18 @@ def has_effects(to: str) -> bool:
 def entered(case, *, to: str, actor, reason: str) -> None:
     for effect in _effects.get(to, []):
         effect(case, to=to, actor=actor, reason=reason)
+
+
+# --- the case timeline (cases.timeline): how the events of the apps above read -------------------------
+_event_renderers: dict[str, Callable] = {}
+
+
+def register_event_renderer(kind: str, renderer: Callable) -> Callable:
+    """`renderer(event, who) -> list[cases.timeline.TimelineEntry]` for events of `kind` that an app above
+    records (e.g. handover's messages); one renderer per kind."""
+    _event_renderers[kind] = renderer
+    return renderer
+
+
+def event_renderer(kind: str) -> Callable | None:
+    return _event_renderers.get(kind)

@@ -5,14 +5,11 @@ the rules allow.
 """
 
 import datetime as dt
-from dataclasses import dataclass
-from datetime import datetime
 
 from django.db.models import Case as SqlCase
 from django.db.models import Count, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
 
 from .access import visible_cases, visible_clients
-from .hooks import timeline_entries
 from .identity import InvalidIdentityNumber, parse_identity_number
 from .models import (
     CONSENT_ENDING_DAYS,
@@ -22,12 +19,11 @@ from .models import (
     Client,
     Consent,
     ConsentStatus,
-    Decision,
     Intervention,
-    Referral,
     Relative,
     Team,
 )
+from .timeline import TimelineEntry, case_timeline  # noqa: F401 (read by pages and the apps above)
 
 # Lists read in the order of the routine: active first, then decided, handed over, referred, ended.
 _WORKFLOW_ORDER = SqlCase(
@@ -126,103 +122,6 @@ def client_search(user, query: str, *, limit: int = 25) -> list[Client]:
     for term in terms:
         condition &= Q(first_name__istartswith=term) | Q(last_name__istartswith=term)
     return list(qs.filter(condition).order_by("last_name", "first_name")[:limit])
-
-
-@dataclass
-class TimelineEntry:
-    at: datetime
-    who: str
-    what: str
-    detail: str = ""
-
-
-def case_timeline(case: Case) -> list[TimelineEntry]:
-    """Everything that happened in the case, newest first, read from the history tables.
-
-    Six queries whatever the size of the case: one per history table (case, referral, consent, decision,
-    and the interventions an ändringsbeslut added or removed, when there is a decision) with the acting
-    user joined, and one for the messages sent to and from hemtjänst.
-    """
-    from django.utils.translation import gettext as _
-
-    entries: list[TimelineEntry] = []
-
-    def who(record):
-        user = record.history_user
-        return user.display_name if user else _("System")
-
-    previous_state = None
-    for record in case.history.select_related("history_user").order_by("history_date", "history_id"):
-        if record.history_type == "+":
-            entries.append(TimelineEntry(record.history_date, who(record), _("Case opened")))
-        elif record.state != previous_state:
-            text = _("State: %(state)s") % {"state": CaseState(record.state).label}
-            entries.append(TimelineEntry(record.history_date, who(record), text, record.state_reason))
-        elif (record.history_change_reason or "") == "team assigned":
-            entries.append(TimelineEntry(record.history_date, who(record), _("Team assigned")))
-        previous_state = record.state
-
-    for record in Referral.history.filter(case_id=case.pk).select_related("history_user"):
-        label = _("Referral registered") if record.history_type == "+" else _("Referral changed")
-        entries.append(TimelineEntry(record.history_date, who(record), label))
-
-    for record in Consent.history.filter(case_id=case.pk).select_related("history_user"):
-        if record.history_type == "+":
-            detail = _("valid %(start)s – %(end)s") % {"start": record.given_on, "end": record.valid_until}
-            label = _("Consent renewed") if record.renews_id else _("Consent recorded")
-            entries.append(TimelineEntry(record.history_date, who(record), label, detail))
-        elif record.withdrawn_at:
-            entries.append(
-                TimelineEntry(record.history_date, who(record), _("Consent withdrawn"), record.withdrawal_reason)
-            )
-
-    previous_end = None
-    decision_ids = set()
-    for record in Decision.history.filter(case_id=case.pk).select_related("history_user").order_by("history_date"):
-        decision_ids.add(record.id)
-        detail = f"{record.start_date} – {record.end_date}"
-        if record.history_type == "+":
-            label = _("Decision registered")
-        elif record.history_change_reason:  # an ändringsbeslut keeps its reason (services.decision_change)
-            label = _("Decision change: %(reason)s") % {"reason": record.history_change_reason}
-            if previous_end and previous_end != record.end_date:
-                detail += " " + _("(before: until %(date)s)") % {"date": previous_end}
-        else:
-            label = _("Decision changed")
-        previous_end = record.end_date
-        entries.append(TimelineEntry(record.history_date, who(record), label, detail))
-
-    # Interventions added or removed by an ändringsbeslut (those of the first decision carry no reason).
-    changed_interventions = Intervention.history.filter(
-        decision_id__in=decision_ids, history_change_reason__isnull=False
-    ).select_related("history_user", "intervention_type")
-    for record in changed_interventions if decision_ids else []:
-        if record.history_type == "+":
-            label = _("Intervention added: %(name)s") % {"name": record.intervention_type.name}
-        elif record.ended_on:
-            label = _("Intervention removed: %(name)s") % {"name": record.intervention_type.name}
-        else:
-            continue
-        entries.append(TimelineEntry(record.history_date, who(record), label, record.history_change_reason))
-
-    from handover.models import Message
-
-    for message in Message.objects.filter(case_id=case.pk, sent_at__isnull=False).select_related("author"):
-        label = (
-            _("Sent to hemtjänst: %(kind)s") if message.direction == "to_hemtjanst" else _("From hemtjänst: %(kind)s")
-        )
-        entries.append(
-            TimelineEntry(
-                message.sent_at,
-                message.author.display_name,
-                label % {"kind": message.get_kind_display().lower()},
-                message.subject,
-            )
-        )
-
-    entries += timeline_entries(case)
-    entries.sort(key=lambda e: e.at, reverse=True)
-    return entries
 
 
 def team_loads(municipality) -> list:

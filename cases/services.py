@@ -215,6 +215,13 @@ def referral_register(*, actor, client: Client, **fields) -> Case:
         raise DomainError(_("The client already has an open case."), code="open_case_exists") from err
     referral = Referral(case=case, **{name: fields[name] for name in REFERRAL_FIELDS if name in fields})
     save_as(referral, actor)
+    events.record(
+        case,
+        events.Kind.REFERRED,
+        actor,
+        to_state=case.state,
+        payload={"source": referral.source, "triage": referral.triage},
+    )
     return case
 
 
@@ -271,7 +278,19 @@ def consent_record(
         recipients=recipients,
         recorded_by=actor,
     )
-    return save_as(consent, actor)
+    save_as(consent, actor)
+    events.record(
+        case,
+        events.Kind.CONSENT_RENEWED if consent.renews_id else events.Kind.CONSENT_RECORDED,
+        actor,
+        payload={
+            "consent_id": consent.pk,
+            "given_on": given_on.isoformat(),
+            "valid_until": valid_until.isoformat(),
+            "given_by": given_by,
+        },
+    )
+    return consent
 
 
 def _consent_renewed_by(case: Case, given_on: dt.date) -> Consent | None:
@@ -293,7 +312,7 @@ def _consent_renewed_by(case: Case, given_on: dt.date) -> Consent | None:
 def consent_withdraw(*, actor, consent: Consent, reported_by: str, reason: str) -> Consent:
     """The client withdraws consent; from now on nothing about them may be shared with hemtjänst.
     Whoever notices tells the case officer (001), who records it here."""
-    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    consent = Consent.objects.select_for_update(of=("self",)).select_related("case").get(pk=consent.pk)
     if consent.is_withdrawn:
         raise DomainError(_("This consent is already withdrawn."), code="already_withdrawn")
     if consent.has_expired:
@@ -309,11 +328,18 @@ def consent_withdraw(*, actor, consent: Consent, reported_by: str, reason: str) 
     consent.withdrawn_recorded_by = actor
     consent.withdrawal_reported_by = reported_by
     consent.withdrawal_reason = reason
-    return save_as(
+    save_as(
         consent,
         actor,
         update_fields=["withdrawn_at", "withdrawn_recorded_by", "withdrawal_reported_by", "withdrawal_reason"],
     )
+    events.record(
+        consent.case,
+        events.Kind.CONSENT_WITHDRAWN,
+        actor,
+        payload={"consent_id": consent.pk, "reason": reason, "reported_by": reported_by},
+    )
+    return consent
 
 
 # --- decision --------------------------------------------------------------------------------------
@@ -428,6 +454,7 @@ def decision_register(
             "start_date": start_date.isoformat(),
             "end_date": end_date.isoformat(),
             "team_id": team.pk,
+            "team": team.name,
             "over_capacity": bool(over_capacity),
         },
     )
@@ -556,6 +583,21 @@ def decision_change(
         intervention.ended_on = today
         save_as(intervention, actor, update_fields=["ended_on"], reason=reason)
     added = [save_as(Intervention(decision=decision, **line.values()), actor, reason=reason) for line in added_lines]
+    names = dict(case.municipality.interventiontype_set.values_list("pk", "name"))
+    events.record(
+        case,
+        events.Kind.DECISION_CHANGED,
+        actor,
+        payload={
+            "decision_id": decision.pk,
+            "reason": reason,
+            "start_date": decision.start_date.isoformat(),
+            "end_date": end_date.isoformat(),
+            "old_end_date": old_end.isoformat(),
+            "added": [{"id": i.pk, "name": names.get(i.intervention_type_id, "")} for i in added],
+            "removed": [{"id": i.pk, "name": names.get(i.intervention_type_id, "")} for i in removed],
+        },
+    )
     hooks.decision_changed(
         hooks.DecisionChange(
             case_id=case.pk,
@@ -595,7 +637,7 @@ def case_assign_team(*, actor, case: Case, team: Team, capacity_override_reason:
         case,
         events.Kind.TEAM_ASSIGNED,
         actor,
-        payload={"team_id": team.pk, "over_capacity": bool(case.capacity_override_reason)},
+        payload={"team_id": team.pk, "team": team.name, "over_capacity": bool(case.capacity_override_reason)},
     )
     return case
 

@@ -17,11 +17,12 @@ class HandoverConfig(AppConfig):
         from scheduling import hooks as scheduling_hooks
 
         from . import services
-        from .selectors import timeline_acknowledgements
+        from .selectors import timeline_message
 
         hooks.require_before(CaseState.HANDED_OVER, services.handover_sent_first)
         hooks.require_before(CaseState.CLOSED, services.closing_receipted_or_reasoned)
         hooks.on_entering(CaseState.ACTIVE, services.start_of_support_drafts)
         hooks.register_case_warning(services.day_receiver_warning)
-        hooks.register_timeline_source(timeline_acknowledgements)
+        for kind in ("message_sent", "message_received", "message_acknowledged", "handover_sent"):
+            hooks.register_event_renderer(kind, timeline_message)
         scheduling_hooks.on_meeting_moved(services.meeting_moved_notice)

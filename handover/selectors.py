@@ -4,8 +4,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cases.access import receiver_cases, visible_messages
-from cases.models import CaseState, Role
-from cases.selectors import TimelineEntry
+from cases.models import CaseEvent, CaseState, Role
+from cases.timeline import TimelineEntry
 
 from .models import CaseRecipient, Delivery, Message, MessageRead
 
@@ -80,20 +80,16 @@ def message_detail(pk: int):
     )
 
 
-def timeline_acknowledgements(case) -> list:
-    """Who acknowledged what, for the case timeline: the person by name and the unit they acknowledged for
-    (001: "Det är viktigt att mottagaren bekräftar"). One query."""
-    receipts = (
-        Delivery.objects.filter(message__case=case, acknowledged_at__isnull=False)
-        .select_related("message", "recipient", "team", "acknowledged_by")
-        .order_by("acknowledged_at")
-    )
-    return [
-        TimelineEntry(
-            d.acknowledged_at,
-            f"{d.acknowledged_by.display_name} ({d.receiver_name})",
-            _("Acknowledged: %(kind)s") % {"kind": d.message.get_kind_display().lower()},
-            d.message.subject,
-        )
-        for d in receipts
-    ]
+def timeline_message(event, who) -> list:
+    """The messages in the case timeline: sent to hemtjänst (the final handover too), written by
+    hemtjänst, and acknowledged — by whom, for which unit (001: "Det är viktigt att mottagaren
+    bekräftar"). Registered with cases.hooks from HandoverConfig.ready()."""
+    p = event.payload
+    kind = Message.Kind(p["message_kind"]).label.lower()
+    if event.kind == CaseEvent.Kind.MESSAGE_ACKNOWLEDGED:
+        return [
+            TimelineEntry(event.at, f"{who} ({p.get('receiver', '')})", _("Acknowledged: %(kind)s") % {"kind": kind})
+        ]
+    if event.kind == CaseEvent.Kind.MESSAGE_RECEIVED:
+        return [TimelineEntry(event.at, who, _("From hemtjänst: %(kind)s") % {"kind": kind}, p.get("sender", ""))]
+    return [TimelineEntry(event.at, who, _("Sent to hemtjänst: %(kind)s") % {"kind": kind})]

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
+from cases import events
 from cases.lifecycle import case_transition
 from cases.models import Case, CaseState, Intervention, Role
 from hemgang.errors import DomainError, DomainValidationError
@@ -95,12 +96,22 @@ def case_recipients_set(*, actor, case: Case, recipients) -> list[Recipient]:
     if any(r.municipality_id != case.municipality_id for r in wanted.values()):
         raise DomainValidationError(_("Choose receivers from the municipality's directory."), field="recipients")
     existing = {link.recipient_id: link for link in CaseRecipient.objects.filter(case=case)}
-    for pk, recipient in wanted.items():
-        if pk not in existing:
-            save_as(CaseRecipient(case=case, recipient=recipient, added_by=actor), actor)
-    for pk, link in existing.items():
-        if pk not in wanted:
-            delete_as(link, actor)
+    added = [recipient for pk, recipient in wanted.items() if pk not in existing]
+    removed = [link for pk, link in existing.items() if pk not in wanted]
+    for recipient in added:
+        save_as(CaseRecipient(case=case, recipient=recipient, added_by=actor), actor)
+    for link in removed:
+        delete_as(link, actor)
+    if added or removed:
+        events.record(
+            case,
+            events.Kind.RECEIVERS_CHANGED,
+            actor,
+            payload={
+                "added": [{"id": r.pk, "name": r.name} for r in added],
+                "removed": [{"id": link.recipient_id} for link in removed],
+            },
+        )
     return list(wanted.values())
 
 
@@ -217,9 +228,13 @@ def message_send(*, actor, message: Message) -> Message:
     message.consent = consent_gate(case)
     message.sent_at = timezone.now()
     save_as(message, actor, update_fields=["consent", "sent_at"])
+    sent = {"message_id": message.pk, "message_kind": message.kind, "direction": message.direction}
     if message.kind == Message.Kind.FINAL_HANDOVER:
         _attach_handover_pdf(case, actor)
-        case_transition(case=case, to=CaseState.HANDED_OVER, actor=actor)
+        # The move's own event (handover sent: active → handed over) is the one event of this send.
+        case_transition(case=case, to=CaseState.HANDED_OVER, actor=actor, payload=sent)
+    else:
+        events.record(case, events.Kind.MESSAGE_SENT, actor, payload=sent)
     _notify_receivers(message)
     return message
 
@@ -269,6 +284,17 @@ def message_send_to_team(
         actor,
     )
     save_as(Delivery(message=message, team=case.team), actor)
+    events.record(
+        case,
+        events.Kind.MESSAGE_RECEIVED,
+        actor,
+        payload={
+            "message_id": message.pk,
+            "message_kind": message.kind,
+            "direction": message.direction,
+            "sender": sender.name,
+        },
+    )
     _notify_receivers(message)
     return message
 
@@ -299,6 +325,18 @@ def message_acknowledge(*, actor, delivery: Delivery, representative: str = "") 
     delivery.acknowledged_at, delivery.acknowledged_by = timezone.now(), actor
     save_as(delivery, actor, update_fields=["acknowledged_at", "acknowledged_by"])
     message = delivery.message
+    events.record(
+        Case.objects.get(pk=message.case_id),
+        events.Kind.MESSAGE_ACKNOWLEDGED,
+        actor,
+        payload={
+            "message_id": message.pk,
+            "message_kind": message.kind,
+            "delivery_id": delivery.pk,
+            "receiver": delivery.receiver_name,
+        },
+        at=delivery.acknowledged_at,
+    )
     message_mark_read(user=actor, message=message)  # a receipt is given for what one has read
     if message.kind in (Message.Kind.START_NOTICE, Message.Kind.MEETING_INVITATION) and delivery.recipient_id:
         _confirm_meeting(actor, message.case_id, delivery.recipient, representative)

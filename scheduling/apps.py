@@ -18,4 +18,5 @@ class SchedulingConfig(AppConfig):
         hooks.on_entering(CaseState.ACTIVE, start_of_support)
         hooks.on_entering(ENDED_STATES, end_of_support)
         hooks.on_decision_changed(visits_follow_decision_change)
-        hooks.register_timeline_source(timeline_meeting)
+        for kind in ("meeting_booked", "meeting_moved", "meeting_confirmed", "meeting_held", "tapering_set"):
+            hooks.register_event_renderer(kind, timeline_meeting)

@@ -8,8 +8,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.access import visible_cases
-from cases.models import Intervention
-from cases.selectors import TimelineEntry
+from cases.models import CaseEvent, Intervention
+from cases.timeline import TimelineEntry
 
 from . import calendar
 from .models import FollowUpMeeting, JournalEntry, MeetingParticipant, Visit, VisitIntervention
@@ -107,24 +107,31 @@ def case_work_summary(case) -> dict:
     }
 
 
-def timeline_meeting(case) -> list:
-    """The follow-up meeting in the case timeline: booked, moved (to when, and why) and held, from the
-    meeting's history. One query; registered with cases.hooks from SchedulingConfig.ready()."""
-    entries, previous = [], None
-    records = FollowUpMeeting.history.filter(case_id=case.pk).select_related("history_user").order_by("history_date")
-    for record in records:
-        who = record.history_user.display_name if record.history_user else _("System")
-        when = date_format(timezone.localtime(record.starts_at), "l j F H:i")
-        if previous is None:
-            entries.append(TimelineEntry(record.history_date, who, _("Follow-up meeting booked"), when))
-        elif record.starts_at != previous.starts_at:
-            detail = _("%(when)s (before: %(before)s). %(reason)s") % {
-                "when": when,
-                "before": date_format(timezone.localtime(previous.starts_at), "l j F H:i"),
-                "reason": record.reschedule_reason,
-            }
-            entries.append(TimelineEntry(record.history_date, who, _("Follow-up meeting moved"), detail.strip()))
-        elif record.status != previous.status and record.status == FollowUpMeeting.Status.HELD:
-            entries.append(TimelineEntry(record.history_date, who, _("Follow-up meeting held"), when))
-        previous = record
-    return entries
+def _when(value: str) -> str:
+    return date_format(timezone.localtime(dt.datetime.fromisoformat(value)), "l j F H:i")
+
+
+def timeline_meeting(event, who) -> list:
+    """The follow-up meeting's events in the case timeline: booked, moved (to when, from when, and why),
+    confirmed by hemtjänst and held. Registered with cases.hooks from SchedulingConfig.ready()."""
+    p = event.payload
+    if event.kind == CaseEvent.Kind.MEETING_BOOKED:
+        return [TimelineEntry(event.at, who, _("Follow-up meeting booked"), _when(p["starts_at"]))]
+    if event.kind == CaseEvent.Kind.MEETING_MOVED:
+        detail = _("%(when)s (before: %(before)s). %(reason)s") % {
+            "when": _when(p["starts_at"]),
+            "before": _when(p["previous_starts_at"]),
+            "reason": p.get("reason", ""),
+        }
+        return [TimelineEntry(event.at, who, _("Follow-up meeting moved"), detail.strip())]
+    if event.kind == CaseEvent.Kind.MEETING_HELD:
+        return [TimelineEntry(event.at, who, _("Follow-up meeting held"), _when(p["starts_at"]))]
+    if event.kind == CaseEvent.Kind.MEETING_CONFIRMED:
+        return [TimelineEntry(event.at, who, _("Follow-up meeting confirmed"), p.get("representative", ""))]
+    if event.kind == CaseEvent.Kind.TAPERING_SET:
+        if p.get("hemtjanst_from"):
+            text = _("Hemtjänst carries out %(what)s from %(date)s.") % {"what": p["name"], "date": p["hemtjanst_from"]}
+        else:
+            text = _("The team carries out %(what)s again.") % {"what": p["name"]}
+        return [TimelineEntry(event.at, who, _("Tapering to hemtjänst"), text)]
+    return []

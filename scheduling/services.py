@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
+from cases import events
 from cases.models import Case, CaseState, Intervention, Role, User
 from hemgang.errors import DomainError, DomainValidationError
 from hemgang.history import delete_as, save_as
@@ -335,6 +336,16 @@ def tapering_set(*, actor, case: Case, intervention: Intervention, hemtjanst_fro
                 visit.status, visit.cancel_reason = Visit.Status.CANCELLED, str(reason)[:300]
                 save_as(visit, actor, update_fields=["status", "cancel_reason"], reason=str(reason))
                 cancelled += 1
+    events.record(
+        case,
+        events.Kind.TAPERING_SET,
+        actor,
+        payload={
+            "intervention_id": intervention.pk,
+            "name": intervention.intervention_type.name,
+            "hemtjanst_from": hemtjanst_from.isoformat() if hemtjanst_from else None,
+        },
+    )
     return TaperingResult(intervention, unlinked, cancelled)
 
 
@@ -552,6 +563,12 @@ def meeting_book(*, case: Case, actor) -> FollowUpMeeting:
         MeetingParticipant,
         default_user=actor,
     )
+    events.record(
+        case,
+        events.Kind.MEETING_BOOKED,
+        actor,
+        payload={"meeting_id": meeting.pk, "starts_at": starts_at.isoformat()},
+    )
     return meeting
 
 
@@ -645,6 +662,17 @@ def meeting_reschedule(
     for participant in meeting.participants.filter(role__in=hemtjanst, confirmed_at__isnull=False):
         participant.confirmed_at, participant.representative = None, ""
         save_as(participant, actor, update_fields=["confirmed_at", "representative"], reason=reason)
+    events.record(
+        case,
+        events.Kind.MEETING_MOVED,
+        actor,
+        payload={
+            "meeting_id": meeting.pk,
+            "starts_at": starts_at.isoformat(),
+            "previous_starts_at": previous.isoformat(),
+            "reason": reason,
+        },
+    )
     notices = hooks.meeting_moved(meeting=meeting, actor=actor, previous_starts_at=previous)
     return MeetingMoved(meeting, notices)
 
@@ -654,7 +682,11 @@ def meeting_confirm_participant(
     *, actor, participant: MeetingParticipant, representative: str = ""
 ) -> MeetingParticipant:
     """Hemtjänst confirms the invitation in writing and names who will come (001)."""
-    participant = MeetingParticipant.objects.select_for_update().get(pk=participant.pk)
+    participant = (
+        MeetingParticipant.objects.select_for_update(of=("self",))
+        .select_related("meeting__case")
+        .get(pk=participant.pk)
+    )
     from_hemtjanst = participant.role in (
         MeetingParticipant.Role.HEMTJANST_DAY,
         MeetingParticipant.Role.HEMTJANST_NIGHT,
@@ -662,7 +694,14 @@ def meeting_confirm_participant(
     if from_hemtjanst and not representative.strip():
         raise DomainValidationError(_("Name hemtjänst's representative."), field="representative")
     participant.confirmed_at, participant.representative = timezone.now(), representative
-    return save_as(participant, actor, update_fields=["confirmed_at", "representative"])
+    save_as(participant, actor, update_fields=["confirmed_at", "representative"])
+    events.record(
+        participant.meeting.case,
+        events.Kind.MEETING_CONFIRMED,
+        actor,
+        payload={"meeting_id": participant.meeting_id, "role": participant.role, "representative": representative},
+    )
+    return participant
 
 
 @transaction.atomic
@@ -670,7 +709,7 @@ def meeting_record_outcome(
     *, actor, meeting: FollowUpMeeting, continued_needs: str, further_support: str, note: str = ""
 ) -> FollowUpMeeting:
     """The chairing case officer records the client's continued needs and the decision on further support."""
-    meeting = FollowUpMeeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = FollowUpMeeting.objects.select_for_update(of=("self",)).select_related("case").get(pk=meeting.pk)
     if meeting.status == FollowUpMeeting.Status.CANCELLED:
         raise DomainError(_("The meeting is cancelled."), code="meeting_cancelled")
     if meeting.starts_at > timezone.now():
@@ -679,13 +718,27 @@ def meeting_record_outcome(
         raise DomainValidationError(_("Describe the client's continued needs."), field="continued_needs")
     if further_support not in FollowUpMeeting.FurtherSupport.values:
         raise DomainValidationError(_("Choose the decision on further support."), field="further_support")
+    corrected = meeting.status == FollowUpMeeting.Status.HELD
     meeting.status, meeting.continued_needs, meeting.further_support = (
         FollowUpMeeting.Status.HELD,
         continued_needs,
         further_support,
     )
     meeting.outcome_note, meeting.outcome_recorded_by, meeting.outcome_recorded_at = note, actor, timezone.now()
-    return save_as(meeting, actor)
+    save_as(meeting, actor)
+    # A held meeting's outcome corrected later is its own event, marked so that the follow-up counts it once.
+    events.record(
+        meeting.case,
+        events.Kind.MEETING_HELD,
+        actor,
+        payload={
+            "meeting_id": meeting.pk,
+            "starts_at": meeting.starts_at.isoformat(),
+            "further_support": further_support,
+            "corrected": corrected,
+        },
+    )
+    return meeting
 
 
 def end_of_support(case: Case, *, to: str, actor, reason: str) -> None:

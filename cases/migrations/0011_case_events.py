@@ -40,7 +40,6 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("referred", "Referred"),
-                            ("referral_changed", "Referral changed"),
                             ("consent_recorded", "Consent recorded"),
                             ("consent_renewed", "Consent renewed"),
                             ("consent_withdrawn", "Consent withdrawn"),
@@ -56,7 +55,6 @@ class Migration(migrations.Migration):
                             ("meeting_booked", "Follow-up meeting booked"),
                             ("meeting_moved", "Follow-up meeting moved"),
                             ("meeting_held", "Follow-up meeting held"),
-                            ("meeting_cancelled", "Follow-up meeting cancelled"),
                             ("meeting_confirmed", "Follow-up meeting confirmed"),
                             ("receivers_changed", "Receivers changed"),
                             ("message_sent", "Message sent"),

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 class CaseEvent(models.Model):
     class Kind(models.TextChoices):
         REFERRED = "referred", _("Referred")
-        REFERRAL_CHANGED = "referral_changed", _("Referral changed")
         CONSENT_RECORDED = "consent_recorded", _("Consent recorded")
         CONSENT_RENEWED = "consent_renewed", _("Consent renewed")
         CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
@@ -33,7 +32,6 @@ class CaseEvent(models.Model):
         MEETING_BOOKED = "meeting_booked", _("Follow-up meeting booked")
         MEETING_MOVED = "meeting_moved", _("Follow-up meeting moved")
         MEETING_HELD = "meeting_held", _("Follow-up meeting held")
-        MEETING_CANCELLED = "meeting_cancelled", _("Follow-up meeting cancelled")
         MEETING_CONFIRMED = "meeting_confirmed", _("Follow-up meeting confirmed")
         RECEIVERS_CHANGED = "receivers_changed", _("Receivers changed")
         MESSAGE_SENT = "message_sent", _("Message sent")
