@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cases",
     "scheduling",
     "handover",
+    "demo",
 ]
 
 MIDDLEWARE = [
