@@ -318,24 +318,10 @@ def tapering_set(*, actor, case: Case, intervention: Intervention, hemtjanst_fro
     save_as(intervention, actor, update_fields=["hemtjanst_from"], reason=str(reason))
     unlinked = cancelled = 0
     if hemtjanst_from is not None:
-        rows = VisitIntervention.objects.select_related("visit").filter(
-            intervention=intervention,
-            visit__status=Visit.Status.PLANNED,
-            visit__planned_start__gte=_aware(hemtjanst_from, dt.time.min),
+        since = _aware(hemtjanst_from, dt.time.min)
+        unlinked, cancelled = _take_off_visits(
+            case, [intervention.pk], since=since, actor=actor, reason=str(reason), in_force=True
         )
-        for row in rows.select_for_update(of=("self",)):
-            visit = row.visit
-            if visit.visit_interventions.exclude(pk=row.pk).exists():
-                # The visit goes on with its other interventions, shorter by this one.
-                delete_as(row, actor)
-                visit.planned_minutes = max(15, visit.planned_minutes - intervention.minutes)
-                save_as(visit, actor, update_fields=["planned_minutes"], reason=str(reason))
-                unlinked += 1
-            else:
-                # Nothing left for the team to do: cancelled, still showing what it was planned for.
-                visit.status, visit.cancel_reason = Visit.Status.CANCELLED, str(reason)[:300]
-                save_as(visit, actor, update_fields=["status", "cancel_reason"], reason=str(reason))
-                cancelled += 1
     events.record(
         case,
         events.Kind.TAPERING_SET,
@@ -610,6 +596,46 @@ def _meeting_time_warnings(meeting: FollowUpMeeting, starts_at: dt.datetime) -> 
 
 
 @transaction.atomic
+def _take_off_visits(
+    case: Case, intervention_ids, *, since: dt.datetime, actor, reason: str, in_force: bool
+) -> tuple[int, int]:
+    """Interventions the team no longer carries out leave its planned visits from `since` — one rule for
+    tapering to hemtjänst and for an ändringsbeslut that removes them: a visit that holds others goes on
+    with them, shorter by the intervention's minutes; a visit that held nothing else is cancelled with the
+    reason. The one difference: an intervention still `in_force` (tapered: hemtjänst carries it out) stays
+    on the cancelled visit, showing what it was planned for; a removed one leaves it too, since it is no
+    longer decided. Logged visits are never touched. Returns (visits shortened, visits cancelled)."""
+    rows = (
+        VisitIntervention.objects.select_related("visit", "intervention")
+        .filter(
+            visit__case=case,
+            intervention_id__in=intervention_ids,
+            visit__status=Visit.Status.PLANNED,
+            visit__planned_start__gte=since,
+        )
+        .select_for_update(of=("self",))
+    )
+    taken_off = defaultdict(list)
+    for row in rows:
+        taken_off[row.visit].append(row)
+    unlinked = cancelled = 0
+    for visit, leaving in taken_off.items():
+        if visit.visit_interventions.exclude(pk__in=[row.pk for row in leaving]).exists():
+            for row in leaving:
+                delete_as(row, actor)
+                visit.planned_minutes = max(15, visit.planned_minutes - row.intervention.minutes)
+            save_as(visit, actor, update_fields=["planned_minutes"], reason=reason)
+            unlinked += 1
+        else:
+            if not in_force:
+                for row in leaving:
+                    delete_as(row, actor)
+            visit.status, visit.cancel_reason = Visit.Status.CANCELLED, reason[:300]
+            save_as(visit, actor, update_fields=["status", "cancel_reason"], reason=reason)
+            cancelled += 1
+    return unlinked, cancelled
+
+
 def meeting_reschedule(
     *, actor, meeting: FollowUpMeeting, starts_at: dt.datetime, reason: str, move_anyway: bool = False
 ) -> MeetingMoved:
@@ -775,14 +801,7 @@ def visits_follow_decision_change(change, *, actor) -> None:
     reason = (_("Decision change: %(reason)s") % {"reason": change.reason})[:300]
     future = Visit.objects.filter(case=case, status=Visit.Status.PLANNED, planned_start__gte=now)
     if change.removed_ids:
-        rows = VisitIntervention.objects.filter(visit__in=future, intervention_id__in=change.removed_ids)
-        emptied = set()
-        for row in rows.select_related("visit"):
-            emptied.add(row.visit_id)
-            delete_as(row, actor)
-        for visit in future.filter(pk__in=emptied).exclude(visit_interventions__isnull=False):
-            visit.status, visit.cancel_reason = Visit.Status.CANCELLED, reason
-            save_as(visit, actor, update_fields=["status", "cancel_reason"])
+        _take_off_visits(case, change.removed_ids, since=now, actor=actor, reason=reason, in_force=False)
     if change.new_end_date < change.old_end_date:
         after_end = future.filter(planned_start__gte=_aware(change.new_end_date + dt.timedelta(days=1), dt.time.min))
         for visit in after_end:

@@ -464,3 +464,30 @@ def test_a_shorter_end_after_the_follow_up_meeting_keeps_it(world, running):
     with _at(MONDAY + dt.timedelta(days=2)):
         _change(world, running, end=MONDAY + dt.timedelta(days=7))  # ends on the meeting's day
     assert FollowUpMeeting.objects.get(case=running).status == FollowUpMeeting.Status.BOOKED
+
+
+def test_a_removed_intervention_leaves_a_shared_visit_shorter_as_tapering_does(world, start_case):
+    """One rule for taking an intervention off the visits (scheduling._take_off_visits): a visit that holds
+    another intervention goes on with it, shorter by the removed one's minutes."""
+    case = start_case(
+        MONDAY,
+        lines=[
+            InterventionLine(world.types[0].pk, 1, "day", 30, "morning"),
+            InterventionLine(world.types[1].pk, 1, "day", 20, "morning"),
+        ],
+    )
+    care, walking = list(case.decision.interventions.all())
+    shared = _planned(case, visit_interventions__intervention=walking).filter(visit_interventions__intervention=care)
+    later = shared.filter(planned_start__gte=_aware_day(MONDAY + dt.timedelta(days=4)))
+    minutes = {v.pk: v.planned_minutes for v in later}
+    assert minutes
+    with _at(MONDAY + dt.timedelta(days=3), hour=12):
+        _change(world, case, lines=[_kept(care)], reason="Gångträning avslutad")
+    for visit in Visit.objects.filter(pk__in=minutes):
+        assert visit.status == Visit.Status.PLANNED
+        assert visit.planned_minutes == max(15, minutes[visit.pk] - 20)
+        assert list(visit.visit_interventions.values_list("intervention", flat=True)) == [care.pk]
+
+
+def _aware_day(day):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
