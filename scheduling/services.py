@@ -595,7 +595,6 @@ def _meeting_time_warnings(meeting: FollowUpMeeting, starts_at: dt.datetime) -> 
     return warnings
 
 
-@transaction.atomic
 def _take_off_visits(
     case: Case, intervention_ids, *, since: dt.datetime, actor, reason: str, in_force: bool
 ) -> tuple[int, int]:
@@ -636,6 +635,7 @@ def _take_off_visits(
     return unlinked, cancelled
 
 
+@transaction.atomic
 def meeting_reschedule(
     *, actor, meeting: FollowUpMeeting, starts_at: dt.datetime, reason: str, move_anyway: bool = False
 ) -> MeetingMoved:
