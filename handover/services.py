@@ -7,6 +7,7 @@ is acknowledged by its receiver; at the end the team sends the working methods a
 hemtjänst confirms both. Nothing about the client reaches hemtjänst without consent valid now.
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from cases.lifecycle import case_transition
-from cases.models import Case, CaseState, Intervention, Role
+from cases.models import Case, CaseState, Intervention, Role, User
 from hemgang.errors import DomainError, DomainValidationError
 from hemgang.history import delete_as, save_as
+from notifications.models import Notification
+from notifications.services import notify
 from scheduling.hooks import Notice
 from scheduling.others import carried_out_by_others
 
@@ -220,7 +223,7 @@ def message_send(*, actor, message: Message) -> Message:
     if message.kind == Message.Kind.FINAL_HANDOVER:
         _attach_handover_pdf(case, actor)
         case_transition(case=case, to=CaseState.HANDED_OVER, actor=actor)
-    _notify_receivers(message)
+    _notify_receivers(message, case)
     return message
 
 
@@ -269,7 +272,7 @@ def message_send_to_team(
         actor,
     )
     save_as(Delivery(message=message, team=case.team), actor)
-    _notify_receivers(message)
+    _notify_receivers(message, case)
     return message
 
 
@@ -366,10 +369,31 @@ def message_mark_read(*, user, message: Message) -> None:
     MessageRead.objects.get_or_create(message=message, user=user)
 
 
-def _notify_receivers(message: Message) -> None:
-    from .tasks import notify_new_message
-
-    transaction.on_commit(lambda: notify_new_message.delay(message.pk))
+def _notify_receivers(message: Message, case: Case) -> None:
+    """Tell each receiving person that a message waits in Hemgång: hemtjänst's members of the receiving
+    units, or the team's staff and unit managers. One stored notification per person, e-mailed after the
+    commit; the text carries no client data, only the kind of message, the case's reference and where to
+    read and acknowledge it."""
+    if message.direction == Message.Direction.TO_TEAM:
+        users = User.objects.filter(team_id=case.team_id, role__in=[Role.TEAM_STAFF, Role.UNIT_MANAGER])
+    else:
+        users = User.objects.filter(recipients__deliveries__message=message)
+    with override(settings.LANGUAGE_CODE):
+        subject = _("Hemgång: new message (%(kind)s), %(reference)s") % {
+            "kind": message.get_kind_display().lower(),
+            "reference": case.reference,
+        }
+        body = _("A message waits for you in Hemgång. Read and acknowledge it there.")
+    notify(
+        kind=Notification.Kind.NEW_MESSAGE,
+        key=f"message:{message.pk}",
+        recipients=users.filter(is_active=True).distinct().order_by("pk"),
+        subject=subject,
+        body=body,
+        url_name="message_detail",
+        url_args=[message.pk],
+        case=case,
+    )
 
 
 # --- drafts that write themselves -----------------------------------------------------------------------
