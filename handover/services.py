@@ -7,6 +7,9 @@ is acknowledged by its receiver; at the end the team sends the working methods a
 hemtjänst confirms both. Nothing about the client reaches hemtjänst without consent valid now.
 """
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -196,10 +199,19 @@ def message_update_draft(*, actor, message: Message, subject: str, body: str, re
     return message
 
 
-@transaction.atomic
 def message_send(*, actor, message: Message) -> Message:
     """Send a drafted message to hemtjänst: through the consent gate, to receivers on the case, while the
-    support runs. A final handover moves the case to handed over; a closing notice needs that first."""
+    support runs. A final handover moves the case to handed over; a closing notice needs that first.
+
+    A final handover's PDF is rendered first, before any row is locked: WeasyPrint takes seconds, and
+    every change of the case waits for the case row. Inside the transaction the summary must still be the
+    version rendered (the same `updated_at`), or the sending is refused and nothing is sent."""
+    rendered = handover_render_for_sending(message) if message.kind == Message.Kind.FINAL_HANDOVER else None
+    return _send(actor=actor, message=message, rendered=rendered)
+
+
+@transaction.atomic
+def _send(*, actor, message: Message, rendered: "RenderedHandover | None") -> Message:
     message = Message.objects.select_for_update().get(pk=message.pk)
     case = Case.objects.select_for_update(of=("self",)).select_related("client", "municipality").get(pk=message.case_id)
     # The case officer chairs the follow-up meeting (001) and may invite to it, or tell that it is moved.
@@ -221,7 +233,7 @@ def message_send(*, actor, message: Message) -> Message:
     message.sent_at = timezone.now()
     save_as(message, actor, update_fields=["consent", "sent_at"])
     if message.kind == Message.Kind.FINAL_HANDOVER:
-        _attach_handover_pdf(case, actor)
+        _attach_handover_pdf(case, rendered)
         case_transition(case=case, to=CaseState.HANDED_OVER, actor=actor)
     _notify_receivers(message, case)
     return message
@@ -621,14 +633,38 @@ def handover_preview_pdf(summary: HandoverSummary) -> bytes:
     return content
 
 
-def _attach_handover_pdf(case: Case, actor) -> None:
-    """Render the handover PDF as it is sent and keep it, so that what hemtjänst got can be shown again."""
+@dataclass(frozen=True)
+class RenderedHandover:
+    """The handover PDF rendered for sending, and the version of the summary it was rendered from."""
+
+    summary_id: int
+    updated_at: dt.datetime
+    pdf: bytes
+
+
+def handover_render_for_sending(message: Message) -> RenderedHandover | None:
+    """Render the PDF of the case's handover summary as it is now, with nothing locked (the sending checks,
+    under its locks, that the summary is still this version). None when there is no summary yet."""
     from .document import render_handover_pdf
 
+    summary = HandoverSummary.objects.filter(case_id=message.case_id).first()
+    if summary is None:
+        return None
+    return RenderedHandover(summary.pk, summary.updated_at, render_handover_pdf(summary))
+
+
+def _attach_handover_pdf(case: Case, rendered: RenderedHandover | None) -> None:
+    """Keep the handover PDF as it is sent, so that what hemtjänst got can be shown again: the one rendered
+    before the locks were taken, if the summary has not been saved since."""
     summary = HandoverSummary.objects.select_for_update().filter(case=case).first()
     if summary is None:
         raise DomainError(_("Write the handover summary first."), code="handover_missing")
-    summary.pdf, summary.pdf_created_at = render_handover_pdf(summary), timezone.now()
+    if rendered is None or (rendered.summary_id, rendered.updated_at) != (summary.pk, summary.updated_at):
+        raise DomainError(
+            _("The handover summary was changed while the handover was being prepared. Check it and send again."),
+            code="handover_changed",
+        )
+    summary.pdf, summary.pdf_created_at = rendered.pdf, timezone.now()
     summary.save(update_fields=["pdf", "pdf_created_at"])
 
 
