@@ -666,7 +666,4 @@ def _accept_over_capacity(*, actor, case: Case, team: Team, reason: str) -> str:
         )
     if not actor.has_perm("cases.accept_over_capacity"):
         raise DomainError(_("Only a case officer or unit manager can accept a team over capacity."))
-    from .tasks import notify_over_capacity
-
-    transaction.on_commit(lambda: notify_over_capacity.delay(case.pk, team.pk))
     return reason

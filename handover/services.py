@@ -7,6 +7,10 @@ is acknowledged by its receiver; at the end the team sends the working methods a
 hemtjänst confirms both. Nothing about the client reaches hemtjänst without consent valid now.
 """
 
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -15,9 +19,11 @@ from django.utils.translation import gettext_lazy, override
 
 from cases import events
 from cases.lifecycle import case_transition
-from cases.models import Case, CaseState, Intervention, Role
+from cases.models import Case, CaseState, Intervention, Role, User
 from hemgang.errors import DomainError, DomainValidationError
 from hemgang.history import delete_as, save_as
+from notifications.models import Notification
+from notifications.services import notify
 from scheduling.hooks import Notice
 from scheduling.others import carried_out_by_others
 
@@ -204,10 +210,19 @@ def message_update_draft(*, actor, message: Message, subject: str, body: str, re
     return message
 
 
-@transaction.atomic
 def message_send(*, actor, message: Message) -> Message:
     """Send a drafted message to hemtjänst: through the consent gate, to receivers on the case, while the
-    support runs. A final handover moves the case to handed over; a closing notice needs that first."""
+    support runs. A final handover moves the case to handed over; a closing notice needs that first.
+
+    A final handover's PDF is rendered first, before any row is locked: WeasyPrint takes seconds, and
+    every change of the case waits for the case row. Inside the transaction the summary must still be the
+    version rendered (the same `updated_at`), or the sending is refused and nothing is sent."""
+    rendered = handover_render_for_sending(message) if message.kind == Message.Kind.FINAL_HANDOVER else None
+    return _send(actor=actor, message=message, rendered=rendered)
+
+
+@transaction.atomic
+def _send(*, actor, message: Message, rendered: "RenderedHandover | None") -> Message:
     message = Message.objects.select_for_update().get(pk=message.pk)
     case = Case.objects.select_for_update(of=("self",)).select_related("client", "municipality").get(pk=message.case_id)
     # The case officer chairs the follow-up meeting (001) and may invite to it, or tell that it is moved.
@@ -230,12 +245,12 @@ def message_send(*, actor, message: Message) -> Message:
     save_as(message, actor, update_fields=["consent", "sent_at"])
     sent = {"message_id": message.pk, "message_kind": message.kind, "direction": message.direction}
     if message.kind == Message.Kind.FINAL_HANDOVER:
-        _attach_handover_pdf(case, actor)
+        _attach_handover_pdf(case, rendered)
         # The move's own event (handover sent: active → handed over) is the one event of this send.
         case_transition(case=case, to=CaseState.HANDED_OVER, actor=actor, payload=sent)
     else:
         events.record(case, events.Kind.MESSAGE_SENT, actor, payload=sent)
-    _notify_receivers(message)
+    _notify_receivers(message, case)
     return message
 
 
@@ -295,7 +310,7 @@ def message_send_to_team(
             "sender": sender.name,
         },
     )
-    _notify_receivers(message)
+    _notify_receivers(message, case)
     return message
 
 
@@ -404,10 +419,31 @@ def message_mark_read(*, user, message: Message) -> None:
     MessageRead.objects.get_or_create(message=message, user=user)
 
 
-def _notify_receivers(message: Message) -> None:
-    from .tasks import notify_new_message
-
-    transaction.on_commit(lambda: notify_new_message.delay(message.pk))
+def _notify_receivers(message: Message, case: Case) -> None:
+    """Tell each receiving person that a message waits in Hemgång: hemtjänst's members of the receiving
+    units, or the team's staff and unit managers. One stored notification per person, e-mailed after the
+    commit; the text carries no client data, only the kind of message, the case's reference and where to
+    read and acknowledge it."""
+    if message.direction == Message.Direction.TO_TEAM:
+        users = User.objects.filter(team_id=case.team_id, role__in=[Role.TEAM_STAFF, Role.UNIT_MANAGER])
+    else:
+        users = User.objects.filter(recipients__deliveries__message=message)
+    with override(settings.LANGUAGE_CODE):
+        subject = _("Hemgång: new message (%(kind)s), %(reference)s") % {
+            "kind": message.get_kind_display().lower(),
+            "reference": case.reference,
+        }
+        body = _("A message waits for you in Hemgång. Read and acknowledge it there.")
+    notify(
+        kind=Notification.Kind.NEW_MESSAGE,
+        key=f"message:{message.pk}",
+        recipients=users.filter(is_active=True).distinct().order_by("pk"),
+        subject=subject,
+        body=body,
+        url_name="message_detail",
+        url_args=[message.pk],
+        case=case,
+    )
 
 
 # --- drafts that write themselves -----------------------------------------------------------------------
@@ -635,14 +671,38 @@ def handover_preview_pdf(summary: HandoverSummary) -> bytes:
     return content
 
 
-def _attach_handover_pdf(case: Case, actor) -> None:
-    """Render the handover PDF as it is sent and keep it, so that what hemtjänst got can be shown again."""
+@dataclass(frozen=True)
+class RenderedHandover:
+    """The handover PDF rendered for sending, and the version of the summary it was rendered from."""
+
+    summary_id: int
+    updated_at: dt.datetime
+    pdf: bytes
+
+
+def handover_render_for_sending(message: Message) -> RenderedHandover | None:
+    """Render the PDF of the case's handover summary as it is now, with nothing locked (the sending checks,
+    under its locks, that the summary is still this version). None when there is no summary yet."""
     from .document import render_handover_pdf
 
+    summary = HandoverSummary.objects.filter(case_id=message.case_id).first()
+    if summary is None:
+        return None
+    return RenderedHandover(summary.pk, summary.updated_at, render_handover_pdf(summary))
+
+
+def _attach_handover_pdf(case: Case, rendered: RenderedHandover | None) -> None:
+    """Keep the handover PDF as it is sent, so that what hemtjänst got can be shown again: the one rendered
+    before the locks were taken, if the summary has not been saved since."""
     summary = HandoverSummary.objects.select_for_update().filter(case=case).first()
     if summary is None:
         raise DomainError(_("Write the handover summary first."), code="handover_missing")
-    summary.pdf, summary.pdf_created_at = render_handover_pdf(summary), timezone.now()
+    if rendered is None or (rendered.summary_id, rendered.updated_at) != (summary.pk, summary.updated_at):
+        raise DomainError(
+            _("The handover summary was changed while the handover was being prepared. Check it and send again."),
+            code="handover_changed",
+        )
+    summary.pdf, summary.pdf_created_at = rendered.pdf, timezone.now()
     summary.save(update_fields=["pdf", "pdf_created_at"])
 
 

@@ -95,6 +95,10 @@ MESSAGES = {
     "delivery_once_per_team": (None, _("The team gets the message once.")),
     "message_read_once": (None, _("The message is already marked as read.")),
     "handover_intervention_once": (None, _("Each intervention is listed once in the handover.")),
+    # notifications
+    "notification_key_unique": (None, _("This notification is already stored.")),
+    "notification_status_known": ("status", _("The notification cannot have that status.")),
+    "notification_sent_has_time": (None, _("A sent notification needs the time it was sent.")),
 }
 
 # A unique column PostgreSQL named `<table>_<column>_key` (a one-to-one link): said in words where a

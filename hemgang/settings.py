@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "simple_history",
     "rules",
     "cases",
+    # Above cases, below scheduling and handover: it listens to the case event log and is called by both.
+    "notifications",
     "scheduling",
     "handover",
     "demo",

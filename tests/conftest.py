@@ -166,6 +166,10 @@ def _drop_broker_pools(app) -> None:
     REDIS_URL is unset), so the pools are dropped whenever the broker changes."""
     app._pool = None  # kombu keeps one pool per broker URL; the next publish takes the one of the new URL
     app.amqp._producer_pool = None
+    # The queue declarations are kept too, with the default queue of their first use: a second worker in
+    # the same test run would otherwise consume the first test's queue, not its own.
+    for cached in ("queues", "default_queue", "router"):
+        app.amqp.__dict__.pop(cached, None)
 
 
 @pytest.fixture

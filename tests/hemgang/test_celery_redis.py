@@ -5,8 +5,9 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
+from django.db import transaction
 
-from cases.tasks import notify_over_capacity
+from cases import events
 
 from .. import factories as f
 
@@ -20,7 +21,8 @@ def test_a_task_travels_through_redis_to_a_worker(celery_on_redis):
     case = f.referred_case(officer)
 
     with start_worker(celery_on_redis, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        notify_over_capacity.delay(case.pk, team.pk)
+        with transaction.atomic():  # the notification is stored, and its task queued when this commits
+            events.record(case, events.Kind.TEAM_ASSIGNED, officer, payload={"team_id": team.pk, "over_capacity": True})
         deadline = time.monotonic() + 40
         while not mail.outbox and time.monotonic() < deadline:
             time.sleep(0.1)

@@ -5,35 +5,41 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 from django.utils import timezone
 
+from cases import events
 from cases.models import Role, User
-from cases.tasks import notify_over_capacity
 from handover import services
 from handover.models import Message
-from handover.tasks import notify_new_message
 from hemgang.env import env_url
 
 MONDAY = dt.date(2026, 11, 23)
 
 
-def test_the_over_capacity_mail_links_to_the_case_under_site_url(world, referred, settings, mailoutbox):
+def test_the_over_capacity_mail_links_to_the_case_under_site_url(
+    world, referred, settings, mailoutbox, django_capture_on_commit_callbacks
+):
     settings.SITE_URL = "https://hemgang.example.se"
     world.manager.email = "chef@example.org"
     world.manager.save()
-    notify_over_capacity(referred.pk, world.team.pk)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        payload = {"team_id": world.team.pk, "over_capacity": True}
+        events.record(referred, events.Kind.TEAM_ASSIGNED, world.officer, payload=payload)
     assert f"https://hemgang.example.se/cases/{referred.pk}/" in mailoutbox[0].body
 
 
-def test_the_new_message_mail_links_to_the_message_under_site_url(world, start_case, settings, mailoutbox):
+def test_the_new_message_mail_links_to_the_message_under_site_url(
+    world, start_case, settings, mailoutbox, django_capture_on_commit_callbacks
+):
     settings.SITE_URL = "https://hemgang.example.se"
     world.coordinator.email = "koord@example.org"
     world.coordinator.save()
     case = start_case(MONDAY)
     start = Message.objects.get(case=case, kind="start_notice")
-    with time_machine.travel(timezone.make_aware(dt.datetime.combine(MONDAY, dt.time(10))), tick=False):
+    at_ten = time_machine.travel(timezone.make_aware(dt.datetime.combine(MONDAY, dt.time(10))), tick=False)
+    with at_ten, django_capture_on_commit_callbacks(execute=True):
         services.message_send(actor=world.staff, message=start)
-    notify_new_message(start.pk)
     assert f"https://hemgang.example.se/messages/{start.pk}/" in mailoutbox[-1].body
 
 

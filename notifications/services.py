@@ -1,0 +1,174 @@
+"""Storing notifications and sending them once.
+
+`notify` stores one row per recipient inside the caller's transaction and queues the sending only after
+the commit; `notification_send` claims a row atomically, sends it through Django's mail framework and
+records the outcome. A rolled-back change leaves no row and queues nothing; a task run twice finds the
+row claimed or sent and sends nothing; an SMTP failure leaves the row waiting, with its error, for the
+retry.
+"""
+
+import datetime as dt
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from cases.models import Case, CaseEvent, Role, Team, User
+from cases.services import team_load
+from hemgang.links import absolute_url
+
+from .models import Notification
+
+Status = Notification.Status
+
+# After this many failed sendings a notification is marked failed and no longer retried.
+MAX_ATTEMPTS = 5
+# A claim this old belongs to a sending that died (a killed worker): the row may be claimed again. Longer
+# than any SMTP conversation, so a slow sending is never doubled.
+CLAIM_LEASE = dt.timedelta(minutes=10)
+
+# What notification_send did.
+SENT, NO_EMAIL, RETRY, FAILED, TAKEN = "sent", "no_email", "retry", "failed", "taken"
+
+
+def notify(
+    *,
+    kind: str,
+    key: str,
+    recipients,
+    subject: str,
+    body: str,
+    url_name: str,
+    url_args=(),
+    case: Case | None = None,
+    municipality_id: int | None = None,
+) -> list[int]:
+    """Store a notification for each of `recipients` (users), keyed `<key>:user:<id>`, and queue their
+    sending for after the commit of the caller's transaction.
+
+    A key already stored is left as it is (INSERT … ON CONFLICT DO NOTHING), so notifying twice about the
+    same thing stores one row per person. `subject` and `body` go out by e-mail: a case reference and the
+    kind of thing only, never client data. Returns the ids of the rows waiting to be sent."""
+    municipality_id = municipality_id or case.municipality_id
+    rows = [
+        Notification(
+            recipient=user,
+            municipality_id=municipality_id,
+            kind=kind,
+            key=f"{key}:user:{user.pk}",
+            case=case,
+            url_name=url_name,
+            url_args=list(url_args),
+            subject=subject,
+            body=body,
+        )
+        for user in {user.pk: user for user in recipients}.values()
+    ]
+    if not rows:
+        return []
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    # The rows of this call and any of an earlier call still waiting: queueing one twice is harmless, the
+    # sending claims it first.
+    waiting = list(
+        Notification.objects.filter(key__in=[row.key for row in rows], status=Status.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
+    from .tasks import send_notification
+
+    for pk in waiting:
+        # robust: a broker that is down after the commit must not turn a saved change into an error page;
+        # the row waits, and `manage.py send_notifications` (or the next sweep) sends it.
+        transaction.on_commit(partial(send_notification.delay, pk), robust=True)
+    return waiting
+
+
+def notification_send(notification_id: int) -> str:
+    """Send one notification by e-mail, at most once:
+
+    1. claim it: `UPDATE … SET status='sending', attempts=attempts+1 WHERE id=… AND status='pending'` (or a
+       claim older than CLAIM_LEASE, left by a worker that died); no row updated means another sending has
+       it or it is done, and nothing is sent;
+    2. a recipient without an e-mail address, or no longer active, is notified in the app only (`no_email`);
+    3. send through Django's mail framework, the text and an absolute link to the page;
+    4. record `sent`; on an SMTP or network error record the error and put it back to `pending` for a
+       retry, or `failed` after MAX_ATTEMPTS.
+    Called outside a transaction, as the task is, each step commits on its own: a claim must be visible to
+    every other worker before anything is sent."""
+    now = timezone.now()
+    mine = Notification.objects.filter(pk=notification_id, claimed_at=now)
+    claimed = (
+        Notification.objects.filter(pk=notification_id)
+        .filter(Q(status=Status.PENDING) | Q(status=Status.SENDING, claimed_at__lt=now - CLAIM_LEASE))
+        .update(status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    )
+    if not claimed:
+        return TAKEN
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    user = notification.recipient
+    if not (user.is_active and user.email):
+        mine.update(status=Status.NO_EMAIL)
+        return NO_EMAIL
+    link = absolute_url(notification.url_name, *notification.url_args)
+    try:
+        EmailMessage(notification.subject, f"{notification.body}\n\n{link}", None, [user.email]).send()
+    except OSError as error:  # smtplib.SMTPException, refused or timed-out connections: all OSError
+        status = Status.FAILED if notification.attempts >= MAX_ATTEMPTS else Status.PENDING
+        mine.update(status=status, last_error=f"{type(error).__name__}: {error}"[:1000])
+        return FAILED if status == Status.FAILED else RETRY
+    mine.update(status=Status.SENT, sent_at=timezone.now(), last_error="")
+    return SENT
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds before the next try after `attempts` failed ones: 1, 2, 4, 8 minutes."""
+    return 60 * 2 ** max(attempts - 1, 0)
+
+
+def due_for_sending(*, limit: int = 500) -> list[int]:
+    """The notifications waiting to be sent, oldest first: pending ones (their task lost while the broker
+    was down, or waiting for a retry) and claims older than CLAIM_LEASE (their worker died mid-send)."""
+    stale = timezone.now() - CLAIM_LEASE
+    return list(
+        Notification.objects.filter(status__in=[Status.PENDING, Status.SENDING])  # the partial index's condition
+        .filter(Q(status=Status.PENDING) | Q(claimed_at__lt=stale))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+# --- what the case event log tells (registered with cases.hooks.on_case_event in apps.py) ----------------
+
+OVER_CAPACITY_EVENTS = (CaseEvent.Kind.DECIDED, CaseEvent.Kind.TEAM_ASSIGNED)
+
+
+def over_capacity_notice(event: CaseEvent) -> None:
+    """A decision or a change of team that gave a team a client over its capacity (accepted with a written
+    reason by a case officer or unit manager) tells the team's unit managers. The text names the case's
+    reference, the team and its load; the reason is read in the case."""
+    if event.kind not in OVER_CAPACITY_EVENTS or not event.payload.get("over_capacity"):
+        return
+    team = Team.objects.get(pk=event.payload.get("team_id") or event.team_id)
+    case = Case.objects.get(pk=event.case_id)
+    managers = User.objects.filter(team=team, role=Role.UNIT_MANAGER, is_active=True).order_by("pk")
+    with override(settings.LANGUAGE_CODE):
+        subject = _("Hemgång: %(team)s over capacity") % {"team": team.name}
+        body = _(
+            "Case %(reference)s was given to %(team)s although the team was at its capacity "
+            "(%(load)s of %(capacity)s clients at once). The reason is in the case."
+        ) % {"reference": case.reference, "team": team.name, "load": team_load(team), "capacity": team.capacity}
+    notify(
+        kind=Notification.Kind.OVER_CAPACITY,
+        key=f"over_capacity:{case.pk}:{team.pk}:{event.pk}",
+        recipients=managers,
+        subject=subject,
+        body=body,
+        url_name="case_detail",
+        url_args=[case.pk],
+        case=case,
+    )
