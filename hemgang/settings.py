@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "simple_history",
     "rules",
     "cases",
+    "measures",
     "scheduling",
     "handover",
 ]
