@@ -126,9 +126,6 @@ is_therapist = _has_profession("at", "ft")
 # delegated tasks (the entry then says so); it is read by the team staff caring for the client.
 is_health_professional = _has_profession("ssk", "at", "ft", "dietist", "usk")
 
-rules.add_perm("cases.view_measures", can_view_case)
-rules.add_perm("cases.record_measures", team_of_case & case_is_open)
-rules.add_perm("cases.set_copm_goals", team_of_case & is_therapist & case_is_open)
 rules.add_perm("cases.accept_over_capacity", is_case_officer | is_unit_manager)
 
 rules.add_perm("scheduling.view_day_board", is_team_member)

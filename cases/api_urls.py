@@ -1,11 +1,10 @@
 from django.urls import path
 
-from . import apis, measure_apis
+from . import apis
 
 urlpatterns = [
     path("referrals/", apis.ReferralCreateView.as_view(), name="api-referral-create"),
     path("cases/", apis.CaseListView.as_view(), name="api-case-list"),
     path("cases/<int:pk>/", apis.CaseDetailView.as_view(), name="api-case-detail"),
     path("cases/<int:pk>/decision/", apis.DecisionDetailView.as_view(), name="api-decision-detail"),
-    path("cases/<int:pk>/measures/", measure_apis.MeasuresView.as_view(), name="api-case-measures"),
 ]

@@ -119,3 +119,20 @@ def register_event_renderer(kind: str, renderer: Callable) -> Callable:
 
 def event_renderer(kind: str) -> Callable | None:
     return _event_renderers.get(kind)
+
+
+# --- sections higher apps add to the case page (measures/: the outcome measures) -------------------------
+_case_sections: dict[str, Callable] = {}
+
+
+def register_case_section(name: str, section: Callable) -> Callable:
+    """Register `section(case, user) -> dict`, shown on the case page as `sections.<name>`: the dict names
+    its `template` and carries what that template reads. One app owns each name; an empty dict shows
+    nothing."""
+    if _case_sections.setdefault(name, section) is not section:
+        raise ValueError(f"The case page already has a section named {name!r}.")
+    return section
+
+
+def case_sections(case, user) -> dict[str, dict]:
+    return {name: shown for name, section in _case_sections.items() if (shown := section(case, user))}

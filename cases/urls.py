@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import access, measure_views, views
+from . import access, views
 
 urlpatterns = [
     path("login/", access.public(auth_views.LoginView.as_view()), name="login"),
@@ -23,10 +23,4 @@ urlpatterns = [
     path("cases/<int:pk>/decision/change/", views.decision_change, name="decision_change"),
     path("cases/<int:pk>/team/", views.case_team, name="case_team"),
     path("cases/<int:pk>/move/<slug:to>/", views.case_transition, name="case_transition"),
-    path("cases/<int:pk>/measures/", measure_views.case_measures, name="case_measures"),
-    path("cases/<int:pk>/measures/safety/<slug:phase>/", measure_views.measure_safety, name="measure_safety"),
-    path("cases/<int:pk>/measures/katz/<slug:phase>/", measure_views.measure_katz, name="measure_katz"),
-    path("cases/<int:pk>/measures/copm/new/", measure_views.copm_goal_new, name="copm_goal_new"),
-    path("cases/<int:pk>/measures/copm/<int:goal_pk>/", measure_views.copm_goal_edit, name="copm_goal_edit"),
-    path("cases/<int:pk>/measures/ibic/", measure_views.measure_ibic, name="measure_ibic"),
 ]

@@ -12,7 +12,7 @@ from hemgang.celery import app as celery_app
 from hemgang.errors import DomainError
 from scheduling.selectors import case_work_summary as work_summary
 
-from . import access, measures, selectors, services
+from . import access, selectors, services
 from .forms import (
     ClientForm,
     ConsentForm,
@@ -28,7 +28,7 @@ from .forms import (
     StartForm,
     TeamForm,
 )
-from .hooks import case_warnings
+from .hooks import case_sections, case_warnings
 from .models import TRANSITIONS_NEEDING_REASON, CaseState, Consent, Role
 from .services import InterventionLine
 
@@ -192,7 +192,7 @@ def case_detail(request, pk):
         "case_warnings": case_warnings(case),
         "show_address": request.user.has_perm("cases.view_address", case),
         "can_record_consent": request.user.has_perm("cases.record_consent", case),
-        "measures": measures.case_measures_summary(case),
+        "sections": case_sections(case, request.user),
         "work": work_summary(case),
         "transitions": [
             (state, CaseState(state).label)

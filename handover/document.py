@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from cases.measures import case_measures_summary
-from cases.models import Intervention, KatzAssessment
-from cases.models.measures import KATZ_ACTIVITIES
+from cases.models import Intervention
+from measures.models import KatzAssessment
+from measures.rules import KATZ_ACTIVITIES
+from measures.selectors import case_measures_summary
 from scheduling.others import carried_out_by_others
 
 from .models import HandoverSummary
@@ -28,7 +29,7 @@ TEMPLATE = "handover/handover_pdf.html"
 # Everything the document needs, in a fixed number of queries whatever the number of interventions or
 # relatives: the summary with its case, client, team, decision, care plan and author (1), the relatives (2),
 # the decision's interventions with their types (3), the team's "how it is done now" per intervention (4).
-# The measures add one more (cases.measures.case_measures_summary).
+# The measures add one more (measures.selectors.case_measures_summary).
 _SUMMARY_QUERYSET = HandoverSummary.objects.select_related(
     "author",
     "case__client__hemtjanst_group_unit",

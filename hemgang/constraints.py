@@ -56,7 +56,7 @@ MESSAGES = {
     "intervention_times_range": ("times", _("An intervention is given 1–24 times.")),
     "intervention_minutes_range": ("minutes", _("An intervention takes 5–480 minutes.")),
     "caseevent_state_change_has_target": (None, _("A state change in the case's log needs the state it went to.")),
-    # cases: outcome measures
+    # measures: outcome measures
     "safety_one_per_case_phase": (None, _("Experienced safety is already recorded for this phase.")),
     "safety_phase_known": ("phase", _("Choose start or end.")),
     "safety_score_range": ("score", _("Experienced safety is rated 0–10.")),

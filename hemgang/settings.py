@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cases",
     # Above cases, below scheduling and handover: it listens to the case event log and is called by both.
     "notifications",
+    "measures",
     "scheduling",
     "handover",
     "demo",

@@ -7,9 +7,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("cases.api_urls")),
+    path("api/v1/", include("measures.api_urls")),
     path("api/v1/", include("scheduling.api_urls")),
     path("api/v1/", include("handover.api_urls")),
     path("", include("cases.urls")),
+    path("", include("measures.urls")),
     path("", include("scheduling.urls")),
     path("", include("handover.urls")),
 ]

@@ -14,17 +14,17 @@ import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from cases import measures
 from cases.models import Role
 from handover import services as handover_services
 from handover.models import Message
+from measures import services as measure_services
 from scheduling import services as scheduling_services
 from scheduling.models import Visit
 
 from . import factories as f
 
 MONDAY = dt.date(2026, 11, 23)
-PROJECT_APPS = ("cases", "scheduling", "handover")
+PROJECT_APPS = ("cases", "measures", "scheduling", "handover")
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin (tested in tests/cases/test_admin_pages.py)
 SKIPPED_NAMES = {"set_language", "logout", "api-schema", "api-docs", "health"}
 
@@ -55,7 +55,7 @@ def scene(world, start_case):
             actor=world.staff, case=case, kind="free", subject="Utkast", body="Ej skickat ännu"
         )
         entry = scheduling_services.journal_sign(actor=world.staff, case=case, kind="social", text="Åt frukost.")
-        goal = measures.copm_goal_add(
+        goal = measure_services.copm_goal_add(
             actor=therapist, case=case, problem="Duscha själv", performance_start=3, satisfaction_start=2
         )
     sent = Message.objects.filter(case=case, sent_at__isnull=False).order_by("pk").first()

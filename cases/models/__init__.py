@@ -16,7 +16,6 @@ from .case import (
 from .catalogue import InterventionType, LegalBasis
 from .client import Client, Relative
 from .event import CaseEvent
-from .measures import CopmGoal, IbicPhase, IbicRating, IcfLevel, KatzAssessment, LifeArea, MeasurePhase, SafetyRating
 from .organisation import Municipality, Profession, Recipient, Role, Shift, Team, User
 
 __all__ = [
@@ -32,24 +31,16 @@ __all__ = [
     "Client",
     "Consent",
     "ConsentStatus",
-    "CopmGoal",
     "Decision",
-    "IbicPhase",
-    "IbicRating",
-    "IcfLevel",
     "Intervention",
     "InterventionType",
-    "KatzAssessment",
     "LegalBasis",
-    "LifeArea",
-    "MeasurePhase",
     "Municipality",
     "Profession",
     "Recipient",
     "Referral",
     "Relative",
     "Role",
-    "SafetyRating",
     "Shift",
     "Team",
     "User",

@@ -12,10 +12,11 @@ from django.utils import translation
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from cases import measures, services
+from cases import services
 from cases.services import InterventionLine
 from handover.document import handover_context, render_handover_pdf
 from handover.models import HandoverIntervention, HandoverSummary
+from measures import services as measure_services
 from scheduling.services import care_plan_update
 
 DAY = dt.date(2026, 3, 2)
@@ -60,10 +61,10 @@ def handover(world, start_case):
         door_code="Port 4711",
         relatives=[{"name": "Anna Testberg", "relation": "Dotter", "phone": "070-111 22 33"}],
     )
-    measures.safety_record(actor=world.staff, case=case, phase="start", score=3)
-    measures.safety_record(actor=world.staff, case=case, phase="end", score=8)
-    measures.katz_record(actor=world.staff, case=case, phase="start", feeding=True, **KATZ_START)
-    measures.katz_record(actor=world.staff, case=case, phase="end", feeding=True, **KATZ_END)
+    measure_services.safety_record(actor=world.staff, case=case, phase="start", score=3)
+    measure_services.safety_record(actor=world.staff, case=case, phase="end", score=8)
+    measure_services.katz_record(actor=world.staff, case=case, phase="start", feeding=True, **KATZ_START)
+    measure_services.katz_record(actor=world.staff, case=case, phase="end", feeding=True, **KATZ_END)
     return _summary(world, case)
 
 

@@ -11,9 +11,9 @@ from rest_framework import serializers
 
 from hemgang.bounds import TEXT_MAX, validate_sane_date
 
-FORM_MODULES = ["cases.forms", "cases.measure_forms", "scheduling.forms", "handover.forms"]
+FORM_MODULES = ["cases.forms", "measures.forms", "scheduling.forms", "handover.forms"]
 LONGEST_LINE = 500  # a one-line reason; names are 100–200
-SERIALIZER_MODULES = ["cases.apis", "cases.measure_apis", "scheduling.apis", "handover.apis"]
+SERIALIZER_MODULES = ["cases.apis", "measures.apis", "scheduling.apis", "handover.apis"]
 
 
 def _classes(modules, base):

@@ -7,10 +7,12 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from cases import measures, services
-from cases.measures import KatzGrade, katz_grade
-from cases.models import CopmGoal, IbicRating, KatzAssessment, Role, SafetyRating
+from cases import services as case_services
+from cases.models import Role
 from hemgang.errors import DomainError, DomainValidationError
+from measures import rules, selectors, services
+from measures.models import CopmGoal, IbicRating, KatzAssessment, SafetyRating
+from measures.rules import KatzGrade, katz_grade
 
 from .. import factories as f
 
@@ -89,9 +91,9 @@ def test_it_computes_the_grade_of_an_assessment_from_its_answers():
 
 
 def test_it_scores_copm_as_the_mean_over_the_goals():
-    assert measures.copm_score([4, 5, 7]) == Fraction(16, 3)
-    assert measures.one_decimal(Fraction(16, 3)) == Decimal("5.3")
-    assert measures.copm_score([]) is None
+    assert rules.copm_score([4, 5, 7]) == Fraction(16, 3)
+    assert rules.one_decimal(Fraction(16, 3)) == Decimal("5.3")
+    assert rules.copm_score([]) is None
 
 
 @pytest.mark.parametrize(
@@ -99,15 +101,15 @@ def test_it_scores_copm_as_the_mean_over_the_goals():
     [(Fraction(4), Fraction(6), True), (Fraction(6), Fraction(4), True), (Fraction(4), Fraction(29, 5), False)],
 )
 def test_it_calls_a_change_of_two_points_clinically_significant(start, end, significant):
-    assert measures.copm_change_is_significant(start, end) is significant
+    assert rules.copm_change_is_significant(start, end) is significant
 
 
 # --- the services ----------------------------------------------------------------------------------
 
 
 def test_it_records_safety_and_updates_it_when_recorded_again(world, active):
-    measures.safety_record(actor=world.staff, case=active, phase="start", score=3)
-    rating = measures.safety_record(actor=world.manager, case=active, phase="start", score=4)
+    services.safety_record(actor=world.staff, case=active, phase="start", score=3)
+    rating = services.safety_record(actor=world.manager, case=active, phase="start", score=4)
     assert SafetyRating.objects.get(case=active, phase="start") == rating
     assert rating.score == 4
     assert rating.recorded_by == world.manager
@@ -118,14 +120,14 @@ def test_it_records_safety_and_updates_it_when_recorded_again(world, active):
 @pytest.mark.parametrize("score", [-1, 11, "5", True, None])
 def test_it_refuses_safety_out_of_range_and_saves_nothing(world, active, score):
     with pytest.raises(DomainValidationError) as err:
-        measures.safety_record(actor=world.staff, case=active, phase="start", score=score)
+        services.safety_record(actor=world.staff, case=active, phase="start", score=score)
     assert (err.value.code, err.value.field) == ("out_of_range", "score")
     assert not SafetyRating.objects.exists()
 
 
 def test_it_refuses_an_unknown_point_in_time(world, active):
     with pytest.raises(DomainValidationError):
-        measures.safety_record(actor=world.staff, case=active, phase="follow_up", score=5)
+        services.safety_record(actor=world.staff, case=active, phase="follow_up", score=5)
 
 
 def test_the_database_refuses_a_safety_rating_out_of_range(world, active):
@@ -140,9 +142,9 @@ def test_the_database_refuses_a_second_rating_for_the_same_point(world, active):
 
 
 def test_it_records_katz_and_computes_the_grade(world, active):
-    assessment = measures.katz_record(actor=world.staff, case=active, phase="start", **_katz("bathing"))
+    assessment = services.katz_record(actor=world.staff, case=active, phase="start", **_katz("bathing"))
     assert assessment.grade == KatzGrade.B
-    again = measures.katz_record(actor=world.staff, case=active, phase="start", **_katz())
+    again = services.katz_record(actor=world.staff, case=active, phase="start", **_katz())
     assert again.pk == assessment.pk and again.grade == KatzGrade.A
     assert again.history.count() == 2
 
@@ -151,19 +153,19 @@ def test_it_records_katz_and_computes_the_grade(world, active):
 def test_it_refuses_a_katz_answer_that_is_not_independent_or_dependent(world, active, feeding):
     answers = _katz() | {"feeding": feeding}
     with pytest.raises(DomainValidationError) as err:
-        measures.katz_record(actor=world.staff, case=active, phase="start", **answers)
+        services.katz_record(actor=world.staff, case=active, phase="start", **answers)
     assert (err.value.code, err.value.field) == ("out_of_range", "feeding")
     assert not KatzAssessment.objects.exists()
 
 
 def test_it_numbers_copm_goals_in_order_and_takes_at_most_five(world, active, therapist):
     for n in range(5):
-        measures.copm_goal_add(
+        services.copm_goal_add(
             actor=therapist, case=active, problem=f"Mål {n}", performance_start=3, satisfaction_start=4
         )
     assert list(CopmGoal.objects.filter(case=active).values_list("priority", flat=True)) == [1, 2, 3, 4, 5]
     with pytest.raises(DomainValidationError) as err:
-        measures.copm_goal_add(actor=therapist, case=active, problem="Mål 6", performance_start=3, satisfaction_start=4)
+        services.copm_goal_add(actor=therapist, case=active, problem="Mål 6", performance_start=3, satisfaction_start=4)
     assert err.value.code == "copm_full"
     assert CopmGoal.objects.count() == 5
 
@@ -175,7 +177,7 @@ def test_it_refuses_copm_ratings_out_of_range_and_saves_nothing(
     world, active, therapist, performance, satisfaction, field
 ):
     with pytest.raises(DomainValidationError) as err:
-        measures.copm_goal_add(
+        services.copm_goal_add(
             actor=therapist,
             case=active,
             problem="Gå till affären",
@@ -187,18 +189,18 @@ def test_it_refuses_copm_ratings_out_of_range_and_saves_nothing(
 
 
 def test_it_rates_a_copm_goal_at_the_end_and_refuses_half_a_rating(world, active, therapist):
-    goal = measures.copm_goal_add(
+    goal = services.copm_goal_add(
         actor=therapist, case=active, problem="Duscha själv", performance_start=3, satisfaction_start=2
     )
     fields = {"problem": "Duscha själv", "performance_start": 3, "satisfaction_start": 2}
     with pytest.raises(DomainValidationError) as err:
-        measures.copm_goal_update(actor=therapist, goal=goal, performance_end=7, **fields)
+        services.copm_goal_update(actor=therapist, goal=goal, performance_end=7, **fields)
     assert err.value.code == "copm_end_incomplete"
     with pytest.raises(DomainValidationError):
-        measures.copm_goal_update(actor=therapist, goal=goal, performance_end=7, satisfaction_end=12, **fields)
+        services.copm_goal_update(actor=therapist, goal=goal, performance_end=7, satisfaction_end=12, **fields)
     goal.refresh_from_db()
     assert goal.performance_end is None
-    measures.copm_goal_update(actor=therapist, goal=goal, performance_end=7, satisfaction_end=8, **fields)
+    services.copm_goal_update(actor=therapist, goal=goal, performance_end=7, satisfaction_end=8, **fields)
     goal.refresh_from_db()
     assert (goal.performance_change, goal.satisfaction_change) == (4, 6)
 
@@ -212,11 +214,11 @@ def test_the_database_refuses_a_sixth_copm_priority_and_half_an_end_rating(world
 
 
 def test_it_records_ibic_needs_and_removes_a_rating_left_empty(world, active):
-    measures.ibic_record(actor=world.staff, case=active, ratings={("d4", "start"): 3, ("d5", "start"): 2})
-    measures.ibic_record(
+    services.ibic_record(actor=world.staff, case=active, ratings={("d4", "start"): 3, ("d5", "start"): 2})
+    services.ibic_record(
         actor=world.staff, case=active, ratings={("d4", "follow_up"): 1, ("d5", "start"): None, ("d4", "start"): 3}
     )
-    levels = measures.ibic_levels(active)
+    levels = selectors.ibic_levels(active)
     assert levels == {("d4", "start"): 3, ("d4", "follow_up"): 1}
     assert IbicRating.history.filter(area="d5", history_type="-").get().history_user == world.staff
 
@@ -224,7 +226,7 @@ def test_it_records_ibic_needs_and_removes_a_rating_left_empty(world, active):
 @pytest.mark.parametrize("level", [5, 7, -1, 10])
 def test_it_refuses_an_ibic_rating_out_of_range_and_saves_none_of_the_ratings(world, active, level):
     with pytest.raises(DomainValidationError) as err:
-        measures.ibic_record(
+        services.ibic_record(
             actor=world.staff, case=active, ratings={("d4", "start"): 2, ("d5", "start"): level, ("d6", "start"): 1}
         )
     assert (err.value.code, err.value.field) == ("out_of_range", "d5_start")
@@ -237,9 +239,9 @@ def test_the_database_refuses_an_ibic_level_out_of_range(world, active):
 
 
 def test_it_refuses_measures_on_a_closed_case(world, active):
-    services.case_withdraw(actor=world.officer, case=active, reason="Brukaren tackar nej")
+    case_services.case_withdraw(actor=world.officer, case=active, reason="Brukaren tackar nej")
     with pytest.raises(DomainError) as err:
-        measures.safety_record(actor=world.staff, case=active, phase="end", score=7)
+        services.safety_record(actor=world.staff, case=active, phase="end", score=7)
     assert err.value.code == "case_not_open"
     assert not SafetyRating.objects.exists()
 
@@ -248,21 +250,21 @@ def test_it_refuses_measures_on_a_closed_case(world, active):
 
 
 def test_the_summary_gives_start_end_and_change_of_every_measure(world, active, therapist):
-    measures.safety_record(actor=world.staff, case=active, phase="start", score=3)
-    measures.safety_record(actor=world.staff, case=active, phase="end", score=8)
-    measures.katz_record(actor=world.staff, case=active, phase="start", **_katz("bathing", "dressing", "feeding"))
-    measures.katz_record(actor=world.staff, case=active, phase="end", **_katz("bathing"))
+    services.safety_record(actor=world.staff, case=active, phase="start", score=3)
+    services.safety_record(actor=world.staff, case=active, phase="end", score=8)
+    services.katz_record(actor=world.staff, case=active, phase="start", **_katz("bathing", "dressing", "feeding"))
+    services.katz_record(actor=world.staff, case=active, phase="end", **_katz("bathing"))
     for problem, perf, sat in (("Duscha", 2, 3), ("Laga mat", 4, 4)):
-        measures.copm_goal_add(
+        services.copm_goal_add(
             actor=therapist, case=active, problem=problem, performance_start=perf, satisfaction_start=sat
         )
-    measures.ibic_record(
+    services.ibic_record(
         actor=world.staff,
         case=active,
         ratings={("d4", "start"): 3, ("d4", "follow_up"): 1, ("d6", "start"): 2, ("d6", "follow_up"): 8},
     )
 
-    summary = measures.case_measures_summary(active)
+    summary = selectors.case_measures_summary(active)
 
     assert (summary["safety"].start.score, summary["safety"].end.score, summary["safety"].change) == (3, 8, 5)
     assert summary["safety"].improved is True
@@ -282,11 +284,11 @@ def test_the_summary_gives_start_end_and_change_of_every_measure(world, active, 
 
 def test_the_summary_scores_copm_once_every_goal_is_rated_at_the_end(world, active, therapist):
     goals = [
-        measures.copm_goal_add(actor=therapist, case=active, problem=p, performance_start=3, satisfaction_start=4)
+        services.copm_goal_add(actor=therapist, case=active, problem=p, performance_start=3, satisfaction_start=4)
         for p in ("Duscha", "Handla")
     ]
     for goal, (perf, sat) in zip(goals, ((6, 5), (4, 5)), strict=True):
-        measures.copm_goal_update(
+        services.copm_goal_update(
             actor=therapist,
             goal=goal,
             problem=goal.problem,
@@ -295,7 +297,7 @@ def test_the_summary_scores_copm_once_every_goal_is_rated_at_the_end(world, acti
             performance_end=perf,
             satisfaction_end=sat,
         )
-    summary = measures.case_measures_summary(active)
+    summary = selectors.case_measures_summary(active)
     performance, satisfaction = summary["copm_performance"], summary["copm_satisfaction"]
     assert (performance.start, performance.end, performance.change) == (Decimal("3.0"), Decimal("5.0"), Decimal("2.0"))
     assert performance.significant is True
@@ -303,7 +305,7 @@ def test_the_summary_scores_copm_once_every_goal_is_rated_at_the_end(world, acti
 
 
 def test_the_summary_of_a_case_without_measures_is_empty(world, decided):
-    summary = measures.case_measures_summary(decided)
+    summary = selectors.case_measures_summary(decided)
     assert summary["is_empty"]
     assert summary["safety"].start is None and summary["safety"].change is None
     assert len(summary["ibic"]) == 10
@@ -313,14 +315,14 @@ def test_the_summary_of_a_case_without_measures_is_empty(world, decided):
 
 
 def test_staff_of_the_case_team_may_record_but_only_a_therapist_sets_copm_goals(world, active, therapist):
-    assert world.staff.has_perm("cases.record_measures", active)
-    assert not world.staff.has_perm("cases.set_copm_goals", active)
-    assert therapist.has_perm("cases.set_copm_goals", active)
+    assert world.staff.has_perm("measures.record_measures", active)
+    assert not world.staff.has_perm("measures.set_copm_goals", active)
+    assert therapist.has_perm("measures.set_copm_goals", active)
 
 
 def test_the_case_officer_can_view_but_not_record_measures(world, login, active):
-    assert world.officer.has_perm("cases.view_measures", active)
-    assert not world.officer.has_perm("cases.record_measures", active)
+    assert world.officer.has_perm("measures.view_measures", active)
+    assert not world.officer.has_perm("measures.record_measures", active)
     http = login(world.officer)
     assert http.get(reverse("case_measures", args=[active.pk])).status_code == 200
     assert http.get(reverse("measure_safety", args=[active.pk, "start"])).status_code == 404
@@ -359,11 +361,11 @@ def test_an_assistant_nurse_cannot_set_copm_goals_but_an_occupational_therapist_
 
 def test_a_physiotherapist_can_set_copm_goals_too(world, active):
     physio = f.UserFactory(municipality=world.town, role=Role.TEAM_STAFF, profession="ft", team=world.team)
-    assert physio.has_perm("cases.set_copm_goals", active)
+    assert physio.has_perm("measures.set_copm_goals", active)
 
 
 def test_nobody_records_on_a_closed_case_from_the_page(world, login, active):
-    services.case_withdraw(actor=world.officer, case=active, reason="Åter till sjukhus")
+    case_services.case_withdraw(actor=world.officer, case=active, reason="Åter till sjukhus")
     http = login(world.staff)
     assert http.get(reverse("measure_safety", args=[active.pk, "end"])).status_code == 404
     assert http.get(reverse("case_measures", args=[active.pk])).status_code == 200

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import IbicPhase, IcfLevel, LifeArea
-from .models.measures import COPM_MAX, COPM_MIN, KATZ_ACTIVITIES, SAFETY_MAX, SAFETY_MIN
+from .rules import COPM_MAX, COPM_MIN, KATZ_ACTIVITIES, SAFETY_MAX, SAFETY_MIN
 
 KATZ_LABELS = {
     "bathing": _("Bathing"),

@@ -6,8 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from cases import measures
-from cases.models import AccessLog, ApiToken, CopmGoal, IbicRating, KatzAssessment, Role, SafetyRating
+from cases.models import AccessLog, ApiToken, Role
+from measures import selectors, services
+from measures.models import CopmGoal, IbicRating, KatzAssessment, SafetyRating
 
 from .. import factories as f
 
@@ -34,7 +35,7 @@ def _queries(http, url):
 
 
 def _goal(actor, case, problem="Duscha själv", start=(3, 4)):
-    return measures.copm_goal_add(
+    return services.copm_goal_add(
         actor=actor, case=case, problem=problem, performance_start=start[0], satisfaction_start=start[1]
     )
 
@@ -53,7 +54,7 @@ def test_it_shows_the_measures_page_with_the_forms_the_user_may_use(world, login
 
 
 def test_the_case_officer_sees_the_measures_without_forms(world, login, active):
-    measures.safety_record(actor=world.staff, case=active, phase="start", score=4)
+    services.safety_record(actor=world.staff, case=active, phase="start", score=4)
     page = login(world.officer).get(reverse("case_measures", args=[active.pk])).content.decode()
     assert reverse("measure_safety", args=[active.pk, "start"]) not in page
     assert world.staff.display_name in page  # who recorded it
@@ -152,7 +153,7 @@ def test_it_records_ibic_needs_from_the_table(world, login, active):
     assert page.count('class="visually-hidden" for="id_') == 20  # every select has its label
     response = login(world.staff).post(url, {"d4_start": "3", "d4_follow_up": "1", "security_start": "2"})
     assert response.status_code == 302
-    assert measures.ibic_levels(active) == {("d4", "start"): 3, ("d4", "follow_up"): 1, ("security", "start"): 2}
+    assert selectors.ibic_levels(active) == {("d4", "start"): 3, ("d4", "follow_up"): 1, ("security", "start"): 2}
 
 
 def test_an_ibic_rating_out_of_range_saves_none_of_the_table(world, login, active):
@@ -166,11 +167,11 @@ def test_an_ibic_rating_out_of_range_saves_none_of_the_table(world, login, activ
 
 
 def test_the_case_page_shows_the_measures_start_to_end_with_the_change(world, login, active, therapist):
-    measures.safety_record(actor=world.staff, case=active, phase="start", score=3)
-    measures.safety_record(actor=world.staff, case=active, phase="end", score=8)
-    measures.katz_record(actor=world.staff, case=active, phase="start", **{a: a != "bathing" for a in ACTIVITIES})
-    measures.katz_record(actor=world.staff, case=active, phase="end", **dict.fromkeys(ACTIVITIES, True))
-    measures.ibic_record(actor=world.staff, case=active, ratings={("d4", "start"): 3, ("d4", "follow_up"): 1})
+    services.safety_record(actor=world.staff, case=active, phase="start", score=3)
+    services.safety_record(actor=world.staff, case=active, phase="end", score=8)
+    services.katz_record(actor=world.staff, case=active, phase="start", **{a: a != "bathing" for a in ACTIVITIES})
+    services.katz_record(actor=world.staff, case=active, phase="end", **dict.fromkeys(ACTIVITIES, True))
+    services.ibic_record(actor=world.staff, case=active, ratings={("d4", "start"): 3, ("d4", "follow_up"): 1})
     page = login(world.officer).get(reverse("case_detail", args=[active.pk])).content.decode()
     section = page[page.index('aria-labelledby="h-measures"') :]
     assert '<td data-label="Vid start">3</td>' in section.replace("\n", "") or ">3</td>" in section
@@ -199,12 +200,12 @@ def test_the_measures_add_at_most_one_query_to_the_case_page_whatever_they_hold(
     with_one_goal = _queries(http, url)
     for n in range(4):
         _goal(therapist, active, problem=f"Mål {n}")
-    measures.safety_record(actor=world.staff, case=active, phase="start", score=5)
-    measures.katz_record(actor=world.staff, case=active, phase="start", **dict.fromkeys(ACTIVITIES, True))
-    measures.ibic_record(actor=world.staff, case=active, ratings={("d4", "start"): 2, ("d5", "start"): 1})
+    services.safety_record(actor=world.staff, case=active, phase="start", score=5)
+    services.katz_record(actor=world.staff, case=active, phase="start", **dict.fromkeys(ACTIVITIES, True))
+    services.ibic_record(actor=world.staff, case=active, ratings={("d4", "start"): 2, ("d5", "start"): 1})
     assert _queries(http, url) == with_one_goal
 
-    monkeypatch.setattr(measures, "case_measures_summary", lambda case: {})
+    monkeypatch.setattr(selectors, "case_measures_summary", lambda case: {})
     without_measures = _queries(http, url)
     assert with_one_goal - without_measures <= 1
 
@@ -213,10 +214,10 @@ def test_the_measures_add_at_most_one_query_to_the_case_page_whatever_they_hold(
 
 
 def test_the_api_reads_the_measures_of_a_case(world, active, therapist):
-    measures.safety_record(actor=world.staff, case=active, phase="start", score=3)
-    measures.katz_record(actor=world.staff, case=active, phase="start", **{a: a != "feeding" for a in ACTIVITIES})
+    services.safety_record(actor=world.staff, case=active, phase="start", score=3)
+    services.katz_record(actor=world.staff, case=active, phase="start", **{a: a != "feeding" for a in ACTIVITIES})
     _goal(therapist, active)
-    measures.ibic_record(actor=world.staff, case=active, ratings={("d4", "start"): 3})
+    services.ibic_record(actor=world.staff, case=active, ratings={("d4", "start"): 3})
     response = _api(world.officer).get(reverse("api-case-measures", args=[active.pk]))
     assert response.status_code == 200
     body = response.json()

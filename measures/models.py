@@ -2,7 +2,10 @@
 
 Each row is one rating at one point of the support; re-recording the same point updates the row and the
 history keeps the earlier value. The database refuses every value out of range, whatever wrote it.
-The rules that read these rows (the Katz grade, COPM scores, the change) are in `cases.measures`.
+The rules of the instruments (the Katz grade, COPM scores) are in `measures.rules`.
+
+The models moved here from `cases/` keeping their tables: `db_table` and the history's `table_name` are
+the names the tables were created with, so no row was copied or renamed (migrations/0001_initial).
 """
 
 from django.conf import settings
@@ -12,7 +15,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .case import Case
+from cases.models import Case
+
+from .rules import (
+    COPM_MAX,
+    COPM_MAX_GOALS,
+    COPM_MIN,
+    ICF_DEGREES,
+    KATZ_ACTIVITIES,
+    SAFETY_MAX,
+    SAFETY_MIN,
+    KatzGrade,
+    katz_grade,
+)
 
 
 class MeasurePhase(models.TextChoices):
@@ -56,16 +71,6 @@ class IcfLevel(models.IntegerChoices):
     NOT_APPLICABLE = 9, _("9 Not applicable")
 
 
-# The ranges, named once: services explain them, the constraints below enforce them.
-SAFETY_MIN, SAFETY_MAX = 0, 10
-COPM_MIN, COPM_MAX = 1, 10
-COPM_MAX_GOALS = 5
-ICF_DEGREES = (0, 1, 2, 3, 4)  # the levels a change can be computed between
-
-# Katz ADL's six activities in the order of the index: the grades B–F are built on this order.
-KATZ_ACTIVITIES = ("bathing", "dressing", "toileting", "transfer", "continence", "feeding")
-
-
 def _phase_known(name: str, choices) -> models.CheckConstraint:
     return models.CheckConstraint(condition=Q(phase__in=choices.values), name=name)
 
@@ -86,9 +91,10 @@ class SafetyRating(_Recorded):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="safety_ratings")
     phase = models.CharField(_("when"), max_length=10, choices=MeasurePhase.choices)
     score = models.PositiveSmallIntegerField(_("experienced safety"))
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="cases_historicalsafetyrating")
 
     class Meta:
+        db_table = "cases_safetyrating"
         verbose_name = _("experienced safety")
         verbose_name_plural = _("experienced safety")
         constraints = [
@@ -106,7 +112,7 @@ class SafetyRating(_Recorded):
 class KatzAssessment(_Recorded):
     """Katz ADL index: each of the six activities independent (True) or dependent (False).
 
-    The grade A–G is never stored or typed: it follows from the six answers (`cases.measures.katz_grade`).
+    The grade A–G is never stored or typed: it follows from the six answers (`measures.rules.katz_grade`).
     """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="katz_assessments")
@@ -117,9 +123,10 @@ class KatzAssessment(_Recorded):
     transfer = models.BooleanField(_("transfer"))
     continence = models.BooleanField(_("continence"))
     feeding = models.BooleanField(_("feeding"))
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="cases_historicalkatzassessment")
 
     class Meta:
+        db_table = "cases_katzassessment"
         verbose_name = _("Katz ADL assessment")
         verbose_name_plural = _("Katz ADL assessments")
         constraints = [
@@ -136,14 +143,10 @@ class KatzAssessment(_Recorded):
 
     @property
     def grade(self) -> str:
-        from cases.measures import katz_grade  # the rule lives with the other measure rules
-
         return katz_grade(**self.answers)
 
     @property
     def grade_label(self) -> str:
-        from cases.measures import KatzGrade
-
         return KatzGrade(self.grade).label
 
     @property
@@ -162,9 +165,10 @@ class CopmGoal(_Recorded):
     satisfaction_start = models.PositiveSmallIntegerField(_("satisfaction at start"))
     performance_end = models.PositiveSmallIntegerField(_("performance at end"), null=True, blank=True)
     satisfaction_end = models.PositiveSmallIntegerField(_("satisfaction at end"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="cases_historicalcopmgoal")
 
     class Meta:
+        db_table = "cases_copmgoal"
         verbose_name = _("COPM goal")
         verbose_name_plural = _("COPM goals")
         ordering = ["priority"]
@@ -218,9 +222,10 @@ class IbicRating(_Recorded):
     area = models.CharField(_("life area"), max_length=10, choices=LifeArea.choices)
     phase = models.CharField(_("when"), max_length=10, choices=IbicPhase.choices)
     level = models.PositiveSmallIntegerField(_("rating"), choices=IcfLevel.choices)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="cases_historicalibicrating")
 
     class Meta:
+        db_table = "cases_ibicrating"
         verbose_name = _("IBIC rating")
         verbose_name_plural = _("IBIC ratings")
         constraints = [

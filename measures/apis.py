@@ -5,8 +5,11 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import access, measures
-from .models import Case
+from cases import access
+from cases.models import Case
+
+from . import selectors
+from .rules import KatzGrade
 
 
 class RecordedSerializer(serializers.Serializer):
@@ -20,7 +23,7 @@ class SafetySerializer(RecordedSerializer):
 
 class KatzSerializer(RecordedSerializer):
     grade = serializers.ChoiceField(
-        choices=measures.KatzGrade.choices, help_text="Computed from the six activities; never typed."
+        choices=KatzGrade.choices, help_text="Computed from the six activities; never typed."
     )
     independent_count = serializers.IntegerField()
     # Each activity: True independent, False dependent.
@@ -91,7 +94,7 @@ class MeasuresSerializer(serializers.Serializer):
 
 
 class MeasuresView(APIView):
-    rule = "cases.view_measures"
+    rule = "measures.view_measures"
     rule_on_object = True
     permission_classes = [access.RulePermission]
 
@@ -100,4 +103,4 @@ class MeasuresView(APIView):
         """The outcome measures of a case: experienced safety and Katz ADL at start and end, the COPM goals
         and scores, and the IBIC needs per life area at start and at follow-up, each with its change."""
         case = access.get_case_for(request, pk, perm=self.rule, what="api.measures", queryset=Case.objects.all())
-        return Response(MeasuresSerializer(measures.case_measures_summary(case)).data)
+        return Response(MeasuresSerializer(selectors.case_measures_summary(case)).data)

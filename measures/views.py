@@ -9,12 +9,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from cases import access
+from cases.models import Case
+from cases.views import show_error
 from hemgang.errors import DomainError
 
-from . import access, measures
-from .measure_forms import CopmGoalForm, IbicForm, KatzForm, SafetyForm
-from .models import Case, MeasurePhase
-from .views import show_error
+from . import selectors, services
+from .forms import CopmGoalForm, IbicForm, KatzForm, SafetyForm
+from .models import MeasurePhase
 
 
 def _case(request, pk, perm: str, what: str) -> Case:
@@ -38,69 +40,69 @@ def _saved(request, case: Case):
     return redirect("case_measures", pk=case.pk)
 
 
-@access.requires("cases.view_measures", on_object=True)
+@access.requires("measures.view_measures", on_object=True)
 def case_measures(request, pk):
-    case = _case(request, pk, "cases.view_measures", "measures.view")
+    case = _case(request, pk, "measures.view_measures", "measures.view")
     user = request.user
     context = {
         "case": case,
-        "measures": measures.case_measures_summary(case),
-        "can_record": user.has_perm("cases.record_measures", case),
-        "can_set_goals": user.has_perm("cases.set_copm_goals", case),
+        "measures": selectors.case_measures_summary(case),
+        "can_record": user.has_perm("measures.record_measures", case),
+        "can_set_goals": user.has_perm("measures.set_copm_goals", case),
         "phases": MeasurePhase.choices,
     }
-    return render(request, "cases/measures/overview.html", context)
+    return render(request, "measures/overview.html", context)
 
 
-@access.requires("cases.record_measures", on_object=True)
+@access.requires("measures.record_measures", on_object=True)
 def measure_safety(request, pk, phase):
     phase = _phase(phase)
-    case = _case(request, pk, "cases.record_measures", f"measures.safety.{phase}")
-    current = measures.safety_rating(case, phase)
+    case = _case(request, pk, "measures.record_measures", f"measures.safety.{phase}")
+    current = selectors.safety_rating(case, phase)
     form = SafetyForm(_posted(request), initial={"score": current.score} if current else None)
     if request.method == "POST" and form.is_valid():
         try:
-            measures.safety_record(actor=request.user, case=case, phase=phase, **form.cleaned_data)
+            services.safety_record(actor=request.user, case=case, phase=phase, **form.cleaned_data)
         except DomainError as err:
             show_error(form, err)
         else:
             return _saved(request, case)
-    return render(request, "cases/measures/safety_form.html", {"case": case, "form": form, "phase": phase})
+    return render(request, "measures/safety_form.html", {"case": case, "form": form, "phase": phase})
 
 
-@access.requires("cases.record_measures", on_object=True)
+@access.requires("measures.record_measures", on_object=True)
 def measure_katz(request, pk, phase):
     phase = _phase(phase)
-    case = _case(request, pk, "cases.record_measures", f"measures.katz.{phase}")
-    form = KatzForm(_posted(request), assessment=measures.katz_assessment(case, phase))
+    case = _case(request, pk, "measures.record_measures", f"measures.katz.{phase}")
+    form = KatzForm(_posted(request), assessment=selectors.katz_assessment(case, phase))
     if request.method == "POST" and form.is_valid():
         try:
-            measures.katz_record(actor=request.user, case=case, phase=phase, **form.cleaned_data)
+            services.katz_record(actor=request.user, case=case, phase=phase, **form.cleaned_data)
         except DomainError as err:
             show_error(form, err)
         else:
             return _saved(request, case)
-    return render(request, "cases/measures/katz_form.html", {"case": case, "form": form, "phase": phase})
+    return render(request, "measures/katz_form.html", {"case": case, "form": form, "phase": phase})
 
 
-@access.requires("cases.set_copm_goals", on_object=True)
+@access.requires("measures.set_copm_goals", on_object=True)
 def copm_goal_new(request, pk):
-    case = _case(request, pk, "cases.set_copm_goals", "measures.copm.new")
+    case = _case(request, pk, "measures.set_copm_goals", "measures.copm.new")
     form = CopmGoalForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            measures.copm_goal_add(actor=request.user, case=case, **form.cleaned_data)
+            services.copm_goal_add(actor=request.user, case=case, **form.cleaned_data)
         except DomainError as err:
             show_error(form, err)
         else:
             return _saved(request, case)
-    return render(request, "cases/measures/copm_form.html", {"case": case, "form": form, "goal": None})
+    return render(request, "measures/copm_form.html", {"case": case, "form": form, "goal": None})
 
 
-@access.requires("cases.set_copm_goals", on_object=True)
+@access.requires("measures.set_copm_goals", on_object=True)
 def copm_goal_edit(request, pk, goal_pk):
-    case = _case(request, pk, "cases.set_copm_goals", "measures.copm.edit")
-    goal = measures.copm_goal(case, goal_pk)
+    case = _case(request, pk, "measures.set_copm_goals", "measures.copm.edit")
+    goal = selectors.copm_goal(case, goal_pk)
     if goal is None:
         raise Http404
     initial = {
@@ -110,23 +112,23 @@ def copm_goal_edit(request, pk, goal_pk):
     form = CopmGoalForm(_posted(request), initial=initial, with_end=True)
     if request.method == "POST" and form.is_valid():
         try:
-            measures.copm_goal_update(actor=request.user, goal=goal, **form.cleaned_data)
+            services.copm_goal_update(actor=request.user, goal=goal, **form.cleaned_data)
         except DomainError as err:
             show_error(form, err)
         else:
             return _saved(request, case)
-    return render(request, "cases/measures/copm_form.html", {"case": case, "form": form, "goal": goal})
+    return render(request, "measures/copm_form.html", {"case": case, "form": form, "goal": goal})
 
 
-@access.requires("cases.record_measures", on_object=True)
+@access.requires("measures.record_measures", on_object=True)
 def measure_ibic(request, pk):
-    case = _case(request, pk, "cases.record_measures", "measures.ibic")
-    form = IbicForm(_posted(request), initial=IbicForm.initial_from(measures.ibic_levels(case)))
+    case = _case(request, pk, "measures.record_measures", "measures.ibic")
+    form = IbicForm(_posted(request), initial=IbicForm.initial_from(selectors.ibic_levels(case)))
     if request.method == "POST" and form.is_valid():
         try:
-            measures.ibic_record(actor=request.user, case=case, ratings=form.ratings())
+            services.ibic_record(actor=request.user, case=case, ratings=form.ratings())
         except DomainError as err:
             show_error(form, err)
         else:
             return _saved(request, case)
-    return render(request, "cases/measures/ibic_form.html", {"case": case, "form": form})
+    return render(request, "measures/ibic_form.html", {"case": case, "form": form})
