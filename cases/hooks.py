@@ -115,3 +115,62 @@ def has_effects(to: str) -> bool:
 def entered(case, *, to: str, actor, reason: str) -> None:
     for effect in _effects.get(to, []):
         effect(case, to=to, actor=actor, reason=reason)
+
+
+# --- the cases a hemtjänst user's units receive messages on (handover/: the case's receivers) ----------
+_receiver_case_sources: list[Callable] = []
+
+
+def register_receiver_cases(source: Callable) -> None:
+    """`source(user, cases: QuerySet) -> QuerySet`: those of `cases` on which one of the user's units in the
+    hemtjänst directory is a receiver. Such a user never opens the case, but the rules may let them act on
+    it (write to the team, fetch the meeting's invitation): `access.get_case_for(receivers=True)` and the
+    predicate `access.receiver_on_case` look here."""
+    if source not in _receiver_case_sources:
+        _receiver_case_sources.append(source)
+
+
+def receiver_cases(user, cases):
+    """Those of `cases` the registered sources say the user's units receive messages on (none without one)."""
+    result = cases.none()
+    for source in _receiver_case_sources:
+        result = result | source(user, cases)
+    return result
+
+
+# --- the main menu: each app's entries, shown when their rule holds (cases.context_processors) ---------
+@dataclass(frozen=True)
+class MenuEntry:
+    """A link in the main menu. `label` is a (lazy) string, or `label(user) -> str` for one that counts
+    something (handover/: the inbox with the messages to acknowledge); it is called only when `perm` holds."""
+
+    url_name: str
+    label: object
+    perm: str
+    order: int
+
+
+_menu_entries: dict[str, MenuEntry] = {}
+
+
+def register_menu_entry(url_name: str, *, label, perm: str, order: int) -> None:
+    """Add a menu link to `url_name` for users who have `perm`, in `order` (lower first); once per url name."""
+    _menu_entries[url_name] = MenuEntry(url_name, label, perm, order)
+
+
+def menu_entries() -> list[MenuEntry]:
+    return sorted(_menu_entries.values(), key=lambda entry: entry.order)
+
+
+# --- parts of the case page other apps fill (scheduling/: the team's work) ------------------------------
+_case_sections: dict[str, Callable] = {}
+
+
+def register_case_section(name: str, section: Callable) -> None:
+    """`section(case, user) -> object`: what the case page shows in its part `name` (the case detail template
+    reads `sections.<name>`; an empty value hides the part). Registering a name again replaces it."""
+    _case_sections[name] = section
+
+
+def case_sections(case, user) -> dict:
+    return {name: section(case, user) for name, section in _case_sections.items()}
