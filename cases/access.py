@@ -1,10 +1,13 @@
 """Who may see or change what. The only place permissions are decided.
 
 - Rules (django-rules) answer "may this user do X to this object?" and are used by views, the API and
-  templates alike (`user.has_perm("cases.view_case", case)`).
+  templates alike (`user.has_perm("cases.view_case", case)`). This module holds the core: the predicates
+  every app builds on and the rules of `cases`; `scheduling/access.py` and `handover/access.py` add their
+  apps' rules to the same rule set (each app's `AppConfig.ready()` imports its module).
 - `visible_cases` / `visible_clients` are the same rules written as querysets, for lists.
-- `get_case_for` / `get_client_for` fetch one object with the check and the access-log entry in one call.
-  A case the user may not see is a 404, exactly as a case that does not exist (STYLE.md habit 6).
+- `get_case_for` / `get_client_for` / `get_consent_for` fetch one object with the check and the access-log
+  entry in one call. A case the user may not see is a 404, exactly as a case that does not exist (STYLE.md
+  habit 6).
 - `requires` marks a view with the rule it needs; the permission-matrix test walks the URL configuration
   and fails for any view without one, so a new page cannot forget access control.
 """
@@ -19,7 +22,19 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from rest_framework.permissions import BasePermission
 
-from .models import OPEN_STATES, AccessLog, Case, Client, Recipient, Role
+from . import hooks
+from .models import (
+    DECISION_CHANGE_STATES,
+    HEALTH_RECORD_PROFESSIONS,
+    OPEN_STATES,
+    RUNNING_STATES,
+    AccessLog,
+    Case,
+    Client,
+    Consent,
+    Profession,
+    Role,
+)
 
 # --- predicates -------------------------------------------------------------------------------------
 
@@ -34,9 +49,27 @@ def _has_role(*roles):
 
 is_case_officer = _has_role(Role.CASE_OFFICER)
 is_team_member = _has_role(Role.TEAM_STAFF, Role.UNIT_MANAGER)
+is_team_staff = _has_role(Role.TEAM_STAFF)
 is_unit_manager = _has_role(Role.UNIT_MANAGER)
+is_coordinator = _has_role(Role.COORDINATOR)
 is_integration = _has_role(Role.INTEGRATION)
 is_administrator = _has_role(Role.ADMINISTRATOR)
+
+
+def has_profession(*professions):
+    """A predicate: a member of the team's staff of one of `professions`."""
+
+    @rules.predicate(name=f"has_profession_{'_'.join(professions)}")
+    def predicate(user):
+        return user.role == Role.TEAM_STAFF and user.profession in professions
+
+    return predicate
+
+
+is_therapist = has_profession(Profession.AT, Profession.FT)
+# HSL/PDL: the hälso- och sjukvårdsjournal is read and written by those who keep it, and by USK for
+# delegated tasks (cases.models.HEALTH_RECORD_PROFESSIONS; the entry then says so).
+is_health_professional = has_profession(*HEALTH_RECORD_PROFESSIONS)
 
 
 @rules.predicate
@@ -66,11 +99,37 @@ def case_is_open(user, case):
     return case is not None and case.state in OPEN_STATES
 
 
+@rules.predicate
+def case_is_running(user, obj):
+    """Active or handed over (RUNNING_STATES): the support is being carried out (verkställighet)."""
+    case = getattr(obj, "case", obj)
+    return case is not None and case.state in RUNNING_STATES
+
+
+@rules.predicate
+def decision_changeable(user, case):
+    """Ändringsbeslut while the case is decided or the support runs (not once it has ended)."""
+    return case is not None and case.state in DECISION_CHANGE_STATES
+
+
+@rules.predicate
+def receiver_on_case(user, case):
+    """A hemtjänst user whose unit is among the case's receivers (as registered with
+    `hooks.register_receiver_cases`): they may write to the team about it first (issue 8) and fetch its
+    meeting invitation, but never open the case itself."""
+    if case is None or not user.is_authenticated:
+        return False
+    return hooks.receiver_cases(user, Case.objects.filter(pk=case.pk)).exists()
+
+
 can_view_case = same_municipality & (
     is_case_officer | (is_team_member & on_case_team) | (is_integration & registered_the_case)
 )
 case_officer_of_municipality = is_case_officer & same_municipality
 team_of_case = is_team_member & same_municipality & on_case_team
+# The team's own staff on the case: they visit the client, write the journal and write to hemtjänst.
+staff_of_case = is_team_staff & on_case_team
+receiving_coordinator = is_coordinator & same_municipality & receiver_on_case
 
 rules.add_perm("cases.home", rules.is_authenticated)
 rules.add_perm("cases.view_case", can_view_case)
@@ -80,14 +139,6 @@ rules.add_perm("cases.view_client", is_case_officer & same_municipality)
 rules.add_perm("cases.change_client", is_case_officer & same_municipality)
 rules.add_perm("cases.record_consent", case_officer_of_municipality & case_is_open)
 rules.add_perm("cases.decide", case_officer_of_municipality & case_is_open)
-
-
-@rules.predicate
-def decision_changeable(user, case):
-    """Ändringsbeslut while the case is decided or the support runs (not once it has ended)."""
-    return case is not None and case.state in ("decided", "active", "handed_over")
-
-
 rules.add_perm("cases.change_decision", case_officer_of_municipality & decision_changeable)
 rules.add_perm("cases.assign_team", case_officer_of_municipality & case_is_open)
 rules.add_perm("cases.start_case", (case_officer_of_municipality | team_of_case) & case_is_open)
@@ -97,47 +148,17 @@ rules.add_perm("cases.end_case", (case_officer_of_municipality | team_of_case) &
 # only the team's unit manager closes, with a reason.
 rules.add_perm("cases.close_case", is_unit_manager & team_of_case & case_is_open)
 rules.add_perm("cases.view_team_cases", is_team_member)
+# The case officer who registers a referral becomes its handläggare; an integration does not.
+rules.add_perm("cases.be_case_officer", is_case_officer)
+# The case officer's start page: the municipality's open cases and the consents to renew.
+rules.add_perm("cases.view_municipality_cases", is_case_officer)
+# hemtjänst's people: they see only what the team sends their units, never a case.
+rules.add_perm("cases.represent_hemtjanst", is_coordinator)
 # Skyddade personuppgifter: the address only to those who visit (the case's team), never printed.
 rules.add_perm("cases.view_address", address_not_protected | team_of_case)
 rules.add_perm("cases.manage_catalogues", is_administrator)
 
-
-# --- the team's daily work (visits, journal, day-6 meeting, outcome measures) ---------------------
-
-
-@rules.predicate
-def case_is_running(user, obj):
-    """Active or handed over: the support is being carried out (verkställighet)."""
-    case = getattr(obj, "case", obj)
-    return case is not None and case.state in ("active", "handed_over")
-
-
-def _has_profession(*professions):
-    @rules.predicate(name=f"has_profession_{'_'.join(professions)}")
-    def predicate(user):
-        return user.role == Role.TEAM_STAFF and user.profession in professions
-
-    return predicate
-
-
-is_team_staff = _has_role(Role.TEAM_STAFF)
-is_therapist = _has_profession("at", "ft")
-# HSL/PDL: the hälso- och sjukvårdsjournal is written by SSK, AT, FT and dietitians, and by USK for
-# delegated tasks (the entry then says so); it is read by the team staff caring for the client.
-is_health_professional = _has_profession("ssk", "at", "ft", "dietist", "usk")
-
 rules.add_perm("cases.accept_over_capacity", is_case_officer | is_unit_manager)
-
-rules.add_perm("scheduling.view_day_board", is_team_member)
-rules.add_perm("scheduling.plan_visits", team_of_case & case_is_running)
-rules.add_perm("scheduling.log_visit", team_of_case & is_team_staff & case_is_running)
-rules.add_perm("scheduling.read_social_journal", team_of_case | case_officer_of_municipality)
-rules.add_perm("scheduling.write_social_journal", team_of_case & is_team_staff & case_is_running)
-rules.add_perm("scheduling.read_health_journal", team_of_case & is_health_professional)
-rules.add_perm("scheduling.write_health_journal", team_of_case & is_health_professional & case_is_running)
-rules.add_perm("scheduling.view_meeting", can_view_case)
-rules.add_perm("scheduling.manage_meeting", (case_officer_of_municipality | team_of_case) & case_is_open)
-rules.add_perm("scheduling.record_meeting_outcome", case_officer_of_municipality & case_is_open)
 
 # Which rule guards which transition (the target state), for views and API alike.
 TRANSITION_PERMISSIONS = {
@@ -147,6 +168,20 @@ TRANSITION_PERMISSIONS = {
     "readmitted": "cases.end_case",
     "closed": "cases.close_case",
 }
+
+# The start page each user gets: the first whose rule holds (views.home, templates/home.html).
+START_PAGES = (
+    ("case_officer", "cases.view_municipality_cases"),
+    ("team", "cases.view_team_cases"),
+    ("hemtjanst", "cases.represent_hemtjanst"),
+    ("administrator", "cases.manage_catalogues"),
+)
+
+
+def start_page(user) -> str:
+    """Which start page `user` gets, "" for none. Asks the rule set itself rather than `user.has_perm`,
+    which grants a superuser every permission: a superuser without a role has no start page of a role."""
+    return next((page for page, perm in START_PAGES if rules.has_perm(perm, user)), "")
 
 
 # --- querysets: the same rules for lists ----------------------------------------------------------
@@ -185,11 +220,21 @@ def get_case_for(
     `receivers`, also a case the hemtjänst user's unit receives messages on (`perm` still decides)."""
     case = visible_cases(request.user, queryset).filter(pk=pk).first()
     if case is None and receivers:
-        case = receiver_cases(request.user, queryset).filter(pk=pk).first()
+        base = Case.objects.all() if queryset is None else queryset
+        case = hooks.receiver_cases(request.user, base.filter(pk=pk)).first()
     if case is None or not request.user.has_perm(perm, case):
         raise Http404
     log_reads(request, [(case.client_id, case.pk)], what=what)
     return case
+
+
+def get_consent_for(request, case_pk, pk, *, perm: str = "cases.record_consent", what: str) -> Consent:
+    """A consent of the case `case_pk`, if the user may `perm` the case; logged as a read of its client."""
+    case = get_case_for(request, case_pk, perm=perm, what=what)
+    consent = case.consents.filter(pk=pk).first()
+    if consent is None:
+        raise Http404
+    return consent
 
 
 def get_client_for(request, pk, *, perm: str = "cases.view_client", what: str, queryset: QuerySet | None = None):
@@ -261,99 +306,3 @@ class RulePermission(BasePermission):
         if not request.user.is_authenticated:
             return False
         return getattr(view, "rule_on_object", False) or request.user.has_perm(rule)
-
-
-# --- handover: messages between the team and hemtjänst ------------------------------------------------
-
-is_coordinator = _has_role(Role.COORDINATOR)
-
-
-@rules.predicate
-def receives_message(user, message):
-    """A hemtjänst user whose unit is a receiver of this sent message (the only way they see a client)."""
-    if message is None or message.sent_at is None:
-        return False
-    return message.deliveries.filter(recipient__members=user).exists()
-
-
-@rules.predicate
-def reads_case_of_message(user, message):
-    return message is not None and can_view_case.test(user, message.case) and user.role != Role.INTEGRATION
-
-
-@rules.predicate
-def receiver_of_delivery(user, delivery):
-    if delivery is None or delivery.message.sent_at is None:
-        return False
-    if delivery.recipient_id:
-        return delivery.recipient.members.filter(pk=user.pk).exists()
-    return user.role in (Role.TEAM_STAFF, Role.UNIT_MANAGER) and delivery.team_id == user.team_id
-
-
-@rules.predicate
-def receiver_on_case(user, case):
-    """A hemtjänst user whose unit is among the case's receivers (CaseRecipient): they may write to the
-    team about it first (issue 8) and fetch its meeting invitation, but never open the case itself."""
-    if case is None or not user.is_authenticated:
-        return False
-    return case.case_recipients.filter(
-        recipient__members=user, recipient__municipality_id=case.municipality_id
-    ).exists()
-
-
-receiving_coordinator = is_coordinator & same_municipality & receiver_on_case
-
-rules.add_perm("handover.view_inbox", is_coordinator | is_team_member)
-# The day-6 meeting's invitation (.ics, no personal data) for those who see the case and for hemtjänst's
-# coordinators whose unit is on it: they take part in the meeting (001).
-rules.add_perm("scheduling.fetch_meeting_ics", can_view_case | receiving_coordinator)
-rules.add_perm("handover.write_first_to_team", receiving_coordinator & case_is_running)
-rules.add_perm("handover.view_case_messages", team_of_case | case_officer_of_municipality)
-rules.add_perm("handover.write_to_hemtjanst", team_of_case & is_team_staff & case_is_running)
-rules.add_perm("handover.view_message", receives_message | reads_case_of_message)
-rules.add_perm("handover.acknowledge", receiver_of_delivery)
-rules.add_perm("handover.write_to_team", is_coordinator & receives_message & case_is_running)
-
-
-def visible_messages(user, base: QuerySet | None = None) -> QuerySet:
-    """The messages a user may open, as a queryset: hemtjänst users those sent to their units (and none
-    sent after the client withdrew the consent they relied on); the team and case officers those of the
-    cases they see."""
-    from django.db.models import F, Q
-
-    from handover.models import Delivery, Message
-
-    qs = Message.objects.all() if base is None else base
-    if not (user.is_authenticated and user.municipality_id):
-        return qs.none()
-    if user.role == Role.COORDINATOR:
-        return qs.filter(
-            Exists(Delivery.objects.filter(message=OuterRef("pk"), recipient__members=user)),
-            sent_at__isnull=False,
-        ).exclude(Q(consent__withdrawn_at__isnull=False) & Q(consent__withdrawn_at__lt=F("sent_at")))
-    if user.role == Role.INTEGRATION:
-        return qs.none()
-    return qs.filter(case__in=visible_cases(user))
-
-
-def receiver_cases(user, base: QuerySet | None = None) -> QuerySet:
-    """The cases a hemtjänst user's units are receivers on (CaseRecipient), in their municipality."""
-    qs = Case.objects.all() if base is None else base
-    if not (user.is_authenticated and user.role == Role.COORDINATOR and user.municipality_id):
-        return qs.none()
-    # Through the directory's reverse link to the case's receivers: no import from handover/.
-    on_cases = Recipient.objects.filter(members=user).values("case_links__case")
-    return qs.filter(municipality_id=user.municipality_id, pk__in=on_cases)
-
-
-def get_message_for(request, pk, *, what: str):
-    """A message the user may open (visible_messages and the rule), logged as a read of its client."""
-    from handover.selectors import message_detail
-
-    message = message_detail(pk)
-    if message is None or not visible_messages(request.user).filter(pk=pk).exists():
-        raise Http404
-    if not request.user.has_perm("handover.view_message", message):
-        raise Http404
-    log_reads(request, [(message.case.client_id, message.case_id)], what=what)
-    return message

@@ -121,14 +121,14 @@ def event_renderer(kind: str) -> Callable | None:
     return _event_renderers.get(kind)
 
 
-# --- sections higher apps add to the case page (measures/: the outcome measures) -------------------------
+# --- sections higher apps add to the case page (measures/: the outcome measures; scheduling/: the work) ---
 _case_sections: dict[str, Callable] = {}
 
 
 def register_case_section(name: str, section: Callable) -> Callable:
-    """Register `section(case, user) -> dict`, shown on the case page as `sections.<name>`: the dict names
-    its `template` and carries what that template reads. One app owns each name; an empty dict shows
-    nothing."""
+    """Register `section(case, user) -> object`, shown on the case page as `sections.<name>` (measures/: a
+    dict naming its `template` and what that template reads; scheduling/: the team's work). One app owns
+    each name; an empty value shows nothing."""
     if _case_sections.setdefault(name, section) is not section:
         raise ValueError(f"The case page already has a section named {name!r}.")
     return section
@@ -136,3 +136,48 @@ def register_case_section(name: str, section: Callable) -> Callable:
 
 def case_sections(case, user) -> dict[str, dict]:
     return {name: shown for name, section in _case_sections.items() if (shown := section(case, user))}
+
+
+# --- the cases a hemtjänst user's units receive messages on (handover/: the case's receivers) ----------
+_receiver_case_sources: list[Callable] = []
+
+
+def register_receiver_cases(source: Callable) -> None:
+    """`source(user, cases: QuerySet) -> QuerySet`: those of `cases` on which one of the user's units in the
+    hemtjänst directory is a receiver. Such a user never opens the case, but the rules may let them act on
+    it (write to the team, fetch the meeting's invitation): `access.get_case_for(receivers=True)` and the
+    predicate `access.receiver_on_case` look here."""
+    if source not in _receiver_case_sources:
+        _receiver_case_sources.append(source)
+
+
+def receiver_cases(user, cases):
+    """Those of `cases` the registered sources say the user's units receive messages on (none without one)."""
+    result = cases.none()
+    for source in _receiver_case_sources:
+        result = result | source(user, cases)
+    return result
+
+
+# --- the main menu: each app's entries, shown when their rule holds (cases.context_processors) ---------
+@dataclass(frozen=True)
+class MenuEntry:
+    """A link in the main menu. `label` is a (lazy) string, or `label(user) -> str` for one that counts
+    something (handover/: the inbox with the messages to acknowledge); it is called only when `perm` holds."""
+
+    url_name: str
+    label: object
+    perm: str
+    order: int
+
+
+_menu_entries: dict[str, MenuEntry] = {}
+
+
+def register_menu_entry(url_name: str, *, label, perm: str, order: int) -> None:
+    """Add a menu link to `url_name` for users who have `perm`, in `order` (lower first); once per url name."""
+    _menu_entries[url_name] = MenuEntry(url_name, label, perm, order)
+
+
+def menu_entries() -> list[MenuEntry]:
+    return sorted(_menu_entries.values(), key=lambda entry: entry.order)

@@ -13,7 +13,9 @@ from .access import visible_cases, visible_clients
 from .identity import InvalidIdentityNumber, parse_identity_number
 from .models import (
     CONSENT_ENDING_DAYS,
+    LOAD_STATES,
     OPEN_STATES,
+    RUNNING_STATES,
     Case,
     CaseState,
     Client,
@@ -128,17 +130,17 @@ def team_loads(municipality) -> list:
     """Each team with its clients at once, for the case officer choosing a team (one query)."""
     return list(
         Team.objects.filter(municipality=municipality)
-        .annotate(load=Count("cases", filter=Q(cases__state__in=[CaseState.DECIDED, CaseState.ACTIVE])))
+        .annotate(load=Count("cases", filter=Q(cases__state__in=LOAD_STATES)))
         .order_by("name")
     )
 
 
 def team_start_page(user) -> dict:
     """The team's new (decided) and active cases."""
-    cases = list(case_list(user, states=(CaseState.DECIDED, CaseState.ACTIVE, CaseState.HANDED_OVER)))
+    cases = list(case_list(user, states=(CaseState.DECIDED, *RUNNING_STATES)))
     return {
         "new_cases": [c for c in cases if c.state == CaseState.DECIDED],
         "active_cases": [c for c in cases if c.state != CaseState.DECIDED],
-        "load": sum(c.state in (CaseState.DECIDED, CaseState.ACTIVE) for c in cases),
+        "load": sum(c.counts_against_capacity for c in cases),
         "over_capacity": [c for c in cases if c.capacity_override_reason and c.state == CaseState.DECIDED],
     }

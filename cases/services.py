@@ -21,6 +21,8 @@ from .identity import InvalidIdentityNumber, parse_identity_number
 # The lifecycle's door, offered here too: the services are where callers find every write.
 from .lifecycle import case_decline, case_readmit, case_start, case_transition, case_withdraw  # noqa: F401
 from .models import (
+    DECISION_CHANGE_STATES,
+    LOAD_STATES,
     OPEN_STATES,
     Case,
     CaseState,
@@ -206,7 +208,7 @@ def referral_register(*, actor, client: Client, **fields) -> Case:
         municipality_id=client.municipality_id,
         client=client,
         registered_by=actor,
-        case_officer=actor if actor.role == "case_officer" else None,
+        case_officer=actor if actor.has_perm("cases.be_case_officer") else None,
     )
     try:
         with transaction.atomic():
@@ -507,9 +509,6 @@ def _check_intervention_types(case: Case, interventions: list[InterventionLine])
         raise DomainValidationError(_("Choose interventions from the catalogue."), field="interventions")
 
 
-DECISION_CHANGE_STATES = (CaseState.DECIDED, CaseState.ACTIVE, CaseState.HANDED_OVER)
-
-
 @transaction.atomic
 def decision_change(
     *,
@@ -644,7 +643,7 @@ def case_assign_team(*, actor, case: Case, team: Team, capacity_override_reason:
 
 def team_load(team: Team, *, excluding: Case | None = None) -> int:
     """Clients at once (SKL 2017): the decided and active cases count against the team's capacity."""
-    qs = team.cases.filter(state__in=[CaseState.DECIDED, CaseState.ACTIVE])
+    qs = team.cases.filter(state__in=LOAD_STATES)
     return qs.exclude(pk=excluding.pk).count() if excluding else qs.count()
 
 

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from hemgang.celery import app as celery_app
 from hemgang.errors import DomainError
-from scheduling.selectors import case_work_summary as work_summary
 
 from . import access, selectors, services
 from .forms import (
@@ -29,7 +28,7 @@ from .forms import (
     TeamForm,
 )
 from .hooks import case_sections, case_warnings
-from .models import TRANSITIONS_NEEDING_REASON, CaseState, Consent, Role
+from .models import TRANSITIONS_NEEDING_REASON, CaseState
 from .services import InterventionLine
 
 
@@ -57,15 +56,16 @@ def _redirect_to_case(case):
 @access.requires("cases.home")
 def home(request):
     user = request.user
-    context = {}
-    if user.role == Role.CASE_OFFICER:
+    start = access.start_page(user)
+    context = {"start": start}
+    if start == "case_officer":
         cases = list(selectors.case_list(user))
         context["my_cases"] = [c for c in cases if c.case_officer_id == user.pk]
         context["other_cases"] = [c for c in cases if c.case_officer_id != user.pk]
         # Open cases the officer sees, so already among the reads logged below.
         context["consent_alerts"] = selectors.consent_alerts(user, today=timezone.localdate())
         access.log_reads(request, [(c.client_id, c.pk) for c in cases], what="home.case_list")
-    elif user.role in (Role.TEAM_STAFF, Role.UNIT_MANAGER):
+    elif start == "team":
         context.update(selectors.team_start_page(user))
         shown = context["new_cases"] + context["active_cases"]
         access.log_reads(request, [(c.client_id, c.pk) for c in shown], what="home.team_cases")
@@ -185,6 +185,8 @@ def case_detail(request, pk):
         "today": today,
         "consent_status": case.consent_status(today),
         "can_change_decision": request.user.has_perm("cases.change_decision", case),
+        "can_decide": request.user.has_perm("cases.decide", case),
+        "can_assign_team": request.user.has_perm("cases.assign_team", case),
         "decision": getattr(case, "decision", None),
         "referral": getattr(case, "referral", None),
         "valid_consent": case.valid_consent_on(today),
@@ -193,7 +195,6 @@ def case_detail(request, pk):
         "show_address": request.user.has_perm("cases.view_address", case),
         "can_record_consent": request.user.has_perm("cases.record_consent", case),
         "sections": case_sections(case, request.user),
-        "work": work_summary(case),
         "transitions": [
             (state, CaseState(state).label)
             for state in case.allowed_next_states()
@@ -233,10 +234,8 @@ CONSENT_RETURN_PAGES = ("decision_new", "decision_change")
 
 @access.requires("cases.record_consent", on_object=True)
 def consent_withdraw(request, pk, consent_pk):
-    case = access.get_case_for(request, pk, perm="cases.record_consent", what="consent.withdraw")
-    consent = Consent.objects.filter(case=case, pk=consent_pk).first()
-    if consent is None:
-        raise Http404
+    consent = access.get_consent_for(request, pk, consent_pk, what="consent.withdraw")
+    case = consent.case
     form = ConsentWithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

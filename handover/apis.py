@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from cases import access
 from cases.apis import StrictSerializer
 
+from . import access as handover_access
 from . import selectors, services
 from .models import Delivery, HandoverSummary, Message
 
@@ -115,7 +116,9 @@ class MessageDetailView(APIView):
     @extend_schema(responses=MessageDetailSerializer)
     def get(self, request, pk):
         """One message with its attachments (the handover PDF, base64)."""
-        message = access.get_message_for(request, pk, what="api.message.read")
+        message = handover_access.get_message_for(
+            request, pk, what="api.message.read", queryset=selectors.message_detail_queryset()
+        )
         services.message_mark_read(user=request.user, message=message)
         return Response(MessageDetailSerializer(message).data)
 
@@ -128,10 +131,12 @@ class MessageAcknowledgeView(APIView):
     @extend_schema(request=AcknowledgeSerializer, responses=MessageSerializer)
     def post(self, request, pk):
         """Acknowledge the message for the caller's units. A second acknowledgement is a 409."""
-        message = access.get_message_for(request, pk, what="api.message.acknowledge")
+        message = handover_access.get_message_for(
+            request, pk, what="api.message.acknowledge", queryset=selectors.message_detail_queryset()
+        )
         serializer = AcknowledgeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        mine = [d for d in message.deliveries.all() if request.user.has_perm("handover.acknowledge", d)]
+        mine = handover_access.deliveries_for(request.user, message)
         if not mine:
             raise Http404
         for delivery in mine:

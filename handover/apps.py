@@ -11,13 +11,17 @@ class HandoverConfig(AppConfig):
         handover): a case is handed over only by sending the final handover and closed on hemtjänst's
         receipts or the unit manager's reason; the start drafts the start notice and the invitation (after
         scheduling booked the meeting they name); a moved meeting is told to hemtjänst; the case page
-        warns when a case has no day receiver."""
+        warns when a case has no day receiver. Its rules join the rule set, the case's receivers are
+        known to the core's rules, and the menu links to the inbox with what is still to acknowledge."""
         from cases import hooks
         from cases.models import CaseState
         from scheduling import hooks as scheduling_hooks
 
-        from . import services
-        from .selectors import timeline_message
+        from . import access, services
+        from .selectors import inbox_menu_label, timeline_message
+
+        hooks.register_receiver_cases(access.receiver_cases)
+        hooks.register_menu_entry("inbox", label=inbox_menu_label, perm="handover.view_inbox", order=10)
 
         hooks.require_before(CaseState.HANDED_OVER, services.handover_sent_first)
         hooks.require_before(CaseState.CLOSED, services.closing_receipted_or_reasoned)

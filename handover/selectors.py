@@ -3,10 +3,10 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from cases.access import receiver_cases, visible_messages
-from cases.models import CaseEvent, CaseState, Role
+from cases.models import RUNNING_STATES, CaseEvent
 from cases.timeline import TimelineEntry
 
+from .access import received_deliveries, receiver_cases, visible_messages
 from .models import CaseRecipient, Delivery, Message, MessageRead
 
 
@@ -19,7 +19,7 @@ def inbox(user, *, unread: bool = False, unacknowledged: bool = False) -> QueryS
     costs three queries whatever its length (the messages with case and client, their deliveries and who
     acknowledged them, their receivers), plus the paginator's count."""
     qs = visible_messages(user).filter(sent_at__isnull=False)
-    mine = _my_deliveries(user)
+    mine = received_deliveries(user)
     qs = qs.filter(Exists(mine.filter(message=OuterRef("pk"))))
     if unacknowledged:
         qs = qs.filter(Exists(mine.filter(message=OuterRef("pk"), acknowledged_at__isnull=True)))
@@ -37,25 +37,27 @@ def inbox(user, *, unread: bool = False, unacknowledged: bool = False) -> QueryS
 def cases_to_write_on(user) -> list:
     """The running cases a hemtjänst user's units receive messages on: where they may start the daily summary
     to the team (issue 8) without waiting for a message to reply to. One query."""
-    running = receiver_cases(user).filter(state__in=[CaseState.ACTIVE, CaseState.HANDED_OVER])
+    running = receiver_cases(user).filter(state__in=RUNNING_STATES)
     return list(running.select_related("client", "team").order_by("client__last_name", "client__first_name"))
-
-
-def _my_deliveries(user):
-    if user.role == Role.COORDINATOR:
-        return Delivery.objects.filter(recipient__members=user)
-    return Delivery.objects.filter(team_id=user.team_id)
 
 
 def inbox_counts(user) -> dict:
     """The menu's counts: unacknowledged and unread messages to the user (one query)."""
-    mine = _my_deliveries(user).filter(message__sent_at__isnull=False)
+    mine = received_deliveries(user).filter(message__sent_at__isnull=False)
     mine = mine.filter(message__in=visible_messages(user))
     read = MessageRead.objects.filter(message=OuterRef("message"), user=user)
     return mine.aggregate(
         unacknowledged=Count("message", filter=Q(acknowledged_at__isnull=True), distinct=True),
         unread=Count("message", filter=~Q(Exists(read)), distinct=True),
     )
+
+
+def inbox_menu_label(user) -> str:
+    """The menu's link to the inbox, with the messages still to acknowledge (registered in HandoverConfig)."""
+    counts = inbox_counts(user)
+    if counts["unacknowledged"]:
+        return _("Inbox (%(count)s to acknowledge)") % {"count": counts["unacknowledged"]}
+    return _("Inbox")
 
 
 def case_messages(case) -> list[Message]:
@@ -71,13 +73,15 @@ def case_recipients(case):
     return [link.recipient for link in CaseRecipient.objects.filter(case=case).select_related("recipient")]
 
 
+def message_detail_queryset() -> QuerySet:
+    """A message with its case, client, author and deliveries, for its page and the API (three queries)."""
+    return Message.objects.select_related(
+        "case__client", "case__team", "author", "sender_recipient", "consent"
+    ).prefetch_related(_deliveries())
+
+
 def message_detail(pk: int):
-    return (
-        Message.objects.select_related("case__client", "case__team", "author", "sender_recipient", "consent")
-        .prefetch_related(_deliveries())
-        .filter(pk=pk)
-        .first()
-    )
+    return message_detail_queryset().filter(pk=pk).first()
 
 
 def timeline_message(event, who) -> list:

@@ -37,9 +37,6 @@ from .models import (
     Recipient,
 )
 
-RUNNING = (CaseState.ACTIVE, CaseState.HANDED_OVER)
-
-
 # --- who receives --------------------------------------------------------------------------------------
 
 
@@ -85,7 +82,7 @@ def day_receiver_warning(case: Case) -> str:
             "or choose the receivers on the case's messages page after the start."
         )
     if (
-        case.state in RUNNING
+        case.is_running
         and not CaseRecipient.objects.filter(case=case, recipient__kind=Recipient.Kind.COORDINATOR_DAY).exists()
     ):
         return _(
@@ -142,7 +139,7 @@ def consent_gate(case: Case):
 
 
 def _check_team_sender(actor, case: Case) -> None:
-    if not (actor.role == Role.TEAM_STAFF and actor.team_id == case.team_id):
+    if not actor.has_perm("handover.draft_to_hemtjanst", case):
         raise DomainError(_("Only the case's team writes to hemtjänst about the case."), code="not_team")
 
 
@@ -230,7 +227,7 @@ def _send(*, actor, message: Message, rendered: "RenderedHandover | None") -> Me
         _check_team_sender(actor, case)
     if message.is_sent:
         raise DomainError(_("The message is already sent."), code="already_sent")
-    if case.state not in RUNNING:
+    if not case.is_running:
         raise DomainError(_("The case is not active: nothing more is sent about it."), code="case_not_running")
     if message.kind == Message.Kind.FINAL_HANDOVER and case.state != CaseState.ACTIVE:
         raise DomainError(_("The handover is sent while the support is active."), code="case_not_active")
@@ -279,7 +276,7 @@ def message_send_to_team(
     sender = senders.distinct().order_by("kind", "name").first()
     if sender is None:
         raise DomainError(_("You can only write about cases your unit receives messages on."), code="not_receiver")
-    if case.state not in RUNNING:
+    if not case.is_running:
         raise DomainError(_("The case is not active: nothing more is sent about it."), code="case_not_running")
     if not body.strip():
         raise DomainValidationError(_("The message is empty."), field="body")
@@ -314,12 +311,6 @@ def message_send_to_team(
     return message
 
 
-def _is_receiver(user, delivery: Delivery) -> bool:
-    if delivery.recipient_id:
-        return delivery.recipient.members.filter(pk=user.pk).exists()
-    return user.team_id == delivery.team_id and user.role in (Role.TEAM_STAFF, Role.UNIT_MANAGER)
-
-
 @transaction.atomic
 def message_acknowledge(*, actor, delivery: Delivery, representative: str = "") -> Delivery:
     """The receiver's receipt: one per receiving unit, by any of its people, once. Acknowledging the start
@@ -329,7 +320,7 @@ def message_acknowledge(*, actor, delivery: Delivery, representative: str = "") 
     delivery = (
         Delivery.objects.select_for_update(of=("self",)).select_related("message", "recipient").get(pk=delivery.pk)
     )
-    if delivery.message.sent_at is None or not _is_receiver(actor, delivery):
+    if delivery.message.sent_at is None or not actor.has_perm("handover.acknowledge", delivery):
         raise DomainError(_("Only the receiver can acknowledge a message."), code="not_receiver")
     if delivery.acknowledged_at is not None:
         raise DomainError(

@@ -13,6 +13,7 @@ from cases.models import Case, CaseState
 from cases.views import show_error
 from hemgang.errors import DomainError
 
+from . import access as handover_access
 from . import selectors, services
 from .forms import AcknowledgeForm, CaseRecipientsForm, HandoverForm, MessageForm, ReplyForm
 from .models import HandoverSummary, Message
@@ -41,10 +42,12 @@ def inbox(request):
 
 @access.requires("handover.view_message", on_object=True)
 def message_detail(request, pk):
-    message = access.get_message_for(request, pk, what="message.read")
+    message = handover_access.get_message_for(
+        request, pk, what="message.read", queryset=selectors.message_detail_queryset()
+    )
     if message.sent_at:
         services.message_mark_read(user=request.user, message=message)
-    mine = [d for d in message.deliveries.all() if request.user.has_perm("handover.acknowledge", d)]
+    mine = handover_access.deliveries_for(request.user, message)
     form = AcknowledgeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -77,9 +80,9 @@ def message_detail(request, pk):
 @access.requires("handover.write_to_team", on_object=True)
 def message_reply(request, pk):
     """Hemtjänst's summary back to the team, written from a message about the case."""
-    message = access.get_message_for(request, pk, what="message.reply")
-    if not request.user.has_perm("handover.write_to_team", message):
-        raise Http404
+    message = handover_access.get_message_for(
+        request, pk, perm="handover.write_to_team", what="message.reply", queryset=selectors.message_detail_queryset()
+    )
     form = ReplyForm(request.POST or None, initial={"subject": _("Summary from hemtjänst")})
     if request.method == "POST" and form.is_valid():
         try:
@@ -119,7 +122,7 @@ def summary_to_team(request, pk):
 @access.requires("handover.view_message", on_object=True)
 def message_attachment(request, pk):
     """The handover PDF exactly as it was sent."""
-    message = access.get_message_for(request, pk, what="message.attachment")
+    message = handover_access.get_message_for(request, pk, what="message.attachment")
     summary = HandoverSummary.objects.filter(case_id=message.case_id, pdf__isnull=False).first()
     if message.kind != Message.Kind.FINAL_HANDOVER or message.sent_at is None or summary is None:
         raise Http404
@@ -207,10 +210,10 @@ def case_messages(request, pk):
 @access.requires("handover.write_to_hemtjanst", on_object=True)
 def message_edit(request, pk):
     """Check a drafted message (the start notice writes itself), then send it through the consent gate."""
-    message = selectors.message_detail(pk)
-    if message is None:
-        raise Http404
-    case = access.get_case_for(request, message.case_id, perm="handover.write_to_hemtjanst", what="message.edit")
+    message = handover_access.get_draft_for(
+        request, pk, what="message.edit", queryset=selectors.message_detail_queryset()
+    )
+    case = message.case
     if message.is_sent:
         return redirect("message_detail", pk=message.pk)
     recipients = selectors.case_recipients(case)

@@ -11,6 +11,7 @@ from cases import access
 from cases.apis import StrictSerializer
 from hemgang import bounds
 
+from . import access as scheduling_access
 from . import selectors, services
 from .models import FollowUpMeeting, MeetingParticipant, Visit, VisitIntervention
 
@@ -149,10 +150,9 @@ class VisitLogView(APIView):
     @extend_schema(request=VisitLogSerializer, responses=VisitSerializer)
     def post(self, request, pk):
         """Log a planned visit: performed or not, times, how each intervention was done, a journal note."""
-        visit = selectors.visit_for_log(pk)
-        if visit is None:
-            raise Http404
-        access.get_case_for(request, visit.case_id, perm="scheduling.log_visit", what="api.visit.log")
+        visit = scheduling_access.get_visit_for(
+            request, pk, perm="scheduling.log_visit", what="api.visit.log", queryset=selectors.visit_queryset()
+        )
         serializer = VisitLogSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

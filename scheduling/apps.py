@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SchedulingConfig(AppConfig):
@@ -7,12 +8,14 @@ class SchedulingConfig(AppConfig):
     def ready(self):
         """What scheduling needs of the case lifecycle, registered with it (cases does not import scheduling,
         STYLE.md habit 12): the start plans the visits and books the day-6 meeting, the end cancels what
-        was still to come, and the visits follow an ändringsbeslut."""
+        was still to come, and the visits follow an ändringsbeslut. Its rules join the rule set; the case
+        page shows the team's work and the menu the day board."""
         from cases import hooks
         from cases.lifecycle import ENDED_STATES
         from cases.models import CaseState
 
-        from .selectors import timeline_meeting
+        from . import access  # noqa: F401
+        from .selectors import case_work_summary, timeline_meeting
         from .services import end_of_support, start_of_support, visits_follow_decision_change
 
         hooks.on_entering(CaseState.ACTIVE, start_of_support)
@@ -20,3 +23,5 @@ class SchedulingConfig(AppConfig):
         hooks.on_decision_changed(visits_follow_decision_change)
         for kind in ("meeting_booked", "meeting_moved", "meeting_confirmed", "meeting_held", "tapering_set"):
             hooks.register_event_renderer(kind, timeline_meeting)
+        hooks.register_case_section("work", case_work_summary)
+        hooks.register_menu_entry("day_board", label=_("Day board"), perm="scheduling.view_day_board", order=20)

@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.access import visible_cases
-from cases.models import CaseEvent, Intervention
+from cases.models import RUNNING_STATES, CaseEvent, CaseState, Intervention
 from cases.timeline import TimelineEntry
 
 from . import calendar
@@ -35,7 +35,7 @@ def day_board(user, *, team_id: int, day: dt.date, days: int = 2, staff_id: int 
     qs = (
         _visit_queryset()
         .filter(
-            case__in=visible_cases(user).filter(state__in=["active", "handed_over"]),
+            case__in=visible_cases(user).filter(state__in=RUNNING_STATES),
             team_id=team_id,
             planned_start__gte=start,
             planned_start__lt=end,
@@ -64,8 +64,13 @@ def team_interventions(case) -> list[Intervention]:
     ]
 
 
+def visit_queryset() -> QuerySet:
+    """A visit with its case, client, plan, decision and team and its interventions (two queries)."""
+    return _visit_queryset().select_related("case__decision", "case__team")
+
+
 def visit_for_log(pk: int) -> Visit | None:
-    return _visit_queryset().select_related("case__decision", "case__team").filter(pk=pk).first()
+    return visit_queryset().filter(pk=pk).first()
 
 
 def journal(case, kinds: list[str]) -> list[JournalEntry]:
@@ -87,9 +92,11 @@ def meeting_detail(case) -> FollowUpMeeting | None:
     )
 
 
-def case_work_summary(case) -> dict:
-    """What the case page shows of the team's work: the meeting, the next visits, who does what."""
-    if case.state not in ("active", "handed_over", "closed", "readmitted", "withdrawn"):
+def case_work_summary(case, user) -> dict:
+    """What the case page shows of the team's work: the meeting, the next visits, who does what; the same
+    for everyone who sees the case (registered as the case page's section "work")."""
+    # Once the support has started there is work to show, also after it ended.
+    if case.state not in (*RUNNING_STATES, CaseState.CLOSED, CaseState.READMITTED, CaseState.WITHDRAWN):
         return {}
     now = timezone.now()
     upcoming = list(

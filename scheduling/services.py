@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from cases import events
-from cases.models import Case, CaseState, Intervention, Role, User
+from cases.models import Case, CaseState, Intervention, User
 from hemgang.errors import DomainError, DomainValidationError
 from hemgang.history import delete_as, save_as
 
@@ -30,16 +30,13 @@ from .models import (
     VisitIntervention,
 )
 
-RUNNING_STATES = ("active", "handed_over")
-HEALTH_PROFESSIONS = ("ssk", "at", "ft", "dietist")
-
 
 def _aware(day: dt.date, time: dt.time) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, time))
 
 
 def _require_running(case: Case) -> None:
-    if case.state not in RUNNING_STATES:
+    if not case.is_running:
         raise DomainError(_("The case is not active: nothing more can be planned or logged."), code="case_not_running")
 
 
@@ -204,7 +201,7 @@ def _check_visit_time(case: Case, start: dt.datetime, minutes: int) -> None:
 
 
 def _check_staff(case: Case, user: User | None) -> None:
-    if user is not None and not (user.team_id == case.team_id and user.role == Role.TEAM_STAFF):
+    if user is not None and not user.has_perm("scheduling.carry_out_visits", case):
         raise DomainValidationError(_("Choose a member of the team."), field="assigned_to")
 
 
@@ -412,10 +409,10 @@ def care_plan_update(*, actor, case: Case, watch_for: str) -> CarePlan:
 def _check_author(actor, kind: str, delegated_task: bool) -> None:
     """SoL social documentation is written by the team's staff; the HSL record by SSK, AT, FT and
     dietitians, and by USK only for a delegated task (PDL 3 kap.)."""
-    if actor.role != Role.TEAM_STAFF:
+    if not actor.has_perm("scheduling.sign_journal"):
         raise DomainError(_("Only the team's staff write in the client's journal."), code="not_team_staff")
-    usk_delegated = actor.profession == "usk" and delegated_task
-    if kind == JournalEntry.Kind.HEALTH and actor.profession not in HEALTH_PROFESSIONS and not usk_delegated:
+    delegated = delegated_task and actor.has_perm("scheduling.sign_delegated_health_record")
+    if kind == JournalEntry.Kind.HEALTH and not actor.has_perm("scheduling.sign_health_record") and not delegated:
         raise DomainValidationError(
             _("An assistant nurse writes in the health care record only for a delegated task: tick it."),
             field="delegated_task",
@@ -794,7 +791,7 @@ def visits_follow_decision_change(change, *, actor) -> None:
     tomorrow to the old end (the new days have them already). Logged visits are never touched.
     """
     case = Case.objects.select_related("decision", "team").get(pk=change.case_id)
-    if case.state not in RUNNING_STATES:
+    if not case.is_running:
         return
     now = timezone.now()
     tomorrow = timezone.localdate() + dt.timedelta(days=1)

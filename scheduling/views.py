@@ -13,6 +13,7 @@ from cases.views import show_error
 from hemgang import bounds
 from hemgang.errors import DomainError
 
+from . import access as scheduling_access
 from . import selectors, services
 from .forms import (
     CancelVisitForm,
@@ -27,36 +28,8 @@ from .forms import (
     VisitLogForm,
 )
 from .ics import meeting_ics
-from .models import JournalDraft, JournalEntry, MeetingParticipant, Visit
+from .models import JournalDraft, JournalEntry, Visit
 from .others import carried_out_by_others
-
-
-def _visit_for(request, pk, *, perm, what) -> Visit:
-    """The visit, if the user may `perm` its case; the read is logged on the case's client."""
-    visit = selectors.visit_for_log(pk)
-    if visit is None:
-        raise Http404
-    access.get_case_for(request, visit.case_id, perm=perm, what=what)
-    return visit
-
-
-def _readable_kinds(user, case) -> list[str]:
-    kinds = []
-    if user.has_perm("scheduling.read_social_journal", case):
-        kinds.append(JournalEntry.Kind.SOCIAL)
-    if user.has_perm("scheduling.read_health_journal", case):
-        kinds.append(JournalEntry.Kind.HEALTH)
-    return kinds
-
-
-def _writable_kinds(user, case) -> list[str]:
-    kinds = []
-    if user.has_perm("scheduling.write_social_journal", case):
-        kinds.append(JournalEntry.Kind.SOCIAL)
-    if user.has_perm("scheduling.write_health_journal", case):
-        kinds.append(JournalEntry.Kind.HEALTH)
-    return kinds
-
 
 # --- the day board ---------------------------------------------------------------------------------
 
@@ -80,7 +53,9 @@ def day_board(request):
 
 @access.requires("scheduling.log_visit", on_object=True)
 def visit_log(request, pk):
-    visit = _visit_for(request, pk, perm="scheduling.log_visit", what="visit.log")
+    visit = scheduling_access.get_visit_for(
+        request, pk, perm="scheduling.log_visit", what="visit.log", queryset=selectors.visit_queryset()
+    )
     if visit.status != Visit.Status.PLANNED:
         messages.info(request, _("The visit is already logged."))
         return redirect("case_visits", pk=visit.case_id)
@@ -123,7 +98,9 @@ def visit_log(request, pk):
 @access.requires("scheduling.plan_visits", on_object=True)
 def visit_edit(request, pk):
     """Move, reassign or cancel a planned visit."""
-    visit = _visit_for(request, pk, perm="scheduling.plan_visits", what="visit.edit")
+    visit = scheduling_access.get_visit_for(
+        request, pk, perm="scheduling.plan_visits", what="visit.edit", queryset=selectors.visit_queryset()
+    )
     initial = {
         "planned_start": timezone.localtime(visit.planned_start),
         "minutes": visit.planned_minutes,
@@ -251,10 +228,10 @@ def case_visits(request, pk):
 def journal(request, pk):
     """The client's journal, newest first; SoL and HSL entries each shown only to those who may read them."""
     case = access.get_case_for(request, pk, perm="scheduling.read_social_journal", what="journal.read")
-    kinds = _readable_kinds(request.user, case)
+    kinds = scheduling_access.readable_kinds(request.user, case)
     if not kinds:
         raise Http404
-    writable = _writable_kinds(request.user, case)
+    writable = scheduling_access.writable_kinds(request.user, case)
     draft = (
         JournalDraft.objects.filter(case=case, author=request.user, corrects=None, visit=None, kind__in=writable)
         .order_by("-saved_at")
@@ -290,7 +267,7 @@ def journal_draft(request, pk):
     """Autosave (HTMX, as the author types): keeps the half-written entry until it is signed."""
     case = access.get_case_for(request, pk, perm="scheduling.write_social_journal", what="journal.draft")
     kind = request.POST.get("kind") or JournalEntry.Kind.SOCIAL
-    if kind not in _writable_kinds(request.user, case):
+    if kind not in scheduling_access.writable_kinds(request.user, case):
         raise Http404
     corrects_id = bounds.param_id(request.POST.get("corrects"), name="corrects")
     corrects = JournalEntry.objects.filter(pk=corrects_id, case=case).first() if corrects_id else None
@@ -311,12 +288,8 @@ def journal_draft(request, pk):
 
 @access.requires("scheduling.read_social_journal", on_object=True)
 def journal_correct(request, pk):
-    original = JournalEntry.objects.select_related("case").filter(pk=pk).first()
-    if original is None:
-        raise Http404
-    case = access.get_case_for(request, original.case_id, perm="scheduling.read_social_journal", what="journal.correct")
-    if original.kind not in _readable_kinds(request.user, case):
-        raise Http404
+    original = scheduling_access.get_journal_entry_for(request, pk, what="journal.correct")
+    case = original.case
     draft = JournalDraft.objects.filter(case=case, author=request.user, corrects=original).first()
     form = CorrectionForm(request.POST or None, initial={"text": draft.text if draft else original.text})
     if request.method == "POST" and form.is_valid():
@@ -367,11 +340,12 @@ def meeting(request, pk):
             messages.success(request, _("The outcome of the meeting is recorded."))
             return redirect("meeting", pk=case.pk)
         if action == "confirm" and can_manage and confirm.is_valid():
-            participant = MeetingParticipant.objects.filter(
-                meeting=the_meeting, pk=bounds.param_id(request.POST.get("participant"), name="participant")
-            ).first()
-            if participant is None:
-                raise Http404
+            participant = scheduling_access.get_participant_for(
+                request,
+                bounds.param_id(request.POST.get("participant"), name="participant"),
+                what="meeting.confirm",
+                queryset=the_meeting.participants.all(),
+            )
             services.meeting_confirm_participant(
                 actor=request.user, participant=participant, representative=confirm.cleaned_data["representative"]
             )

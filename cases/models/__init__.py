@@ -3,7 +3,10 @@ from .api_token import ApiToken
 from .case import (
     ALLOWED_TRANSITIONS,
     CONSENT_ENDING_DAYS,
+    DECISION_CHANGE_STATES,
+    LOAD_STATES,
     OPEN_STATES,
+    RUNNING_STATES,
     TRANSITIONS_NEEDING_REASON,
     Case,
     CaseState,
@@ -16,12 +19,29 @@ from .case import (
 from .catalogue import InterventionType, LegalBasis
 from .client import Client, Relative
 from .event import CaseEvent
-from .organisation import Municipality, Profession, Recipient, Role, Shift, Team, User
+from .organisation import (
+    DELEGATED_HEALTH_PROFESSIONS,
+    HEALTH_PROFESSIONS,
+    HEALTH_RECORD_PROFESSIONS,
+    Municipality,
+    Profession,
+    Recipient,
+    Role,
+    Shift,
+    Team,
+    User,
+)
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
     "CONSENT_ENDING_DAYS",
+    "DECISION_CHANGE_STATES",
+    "DELEGATED_HEALTH_PROFESSIONS",
+    "HEALTH_PROFESSIONS",
+    "HEALTH_RECORD_PROFESSIONS",
+    "LOAD_STATES",
     "OPEN_STATES",
+    "RUNNING_STATES",
     "TRANSITIONS_NEEDING_REASON",
     "AccessLog",
     "ApiToken",

@@ -31,6 +31,14 @@ class CaseState(models.TextChoices):
 
 
 OPEN_STATES = (CaseState.REFERRED, CaseState.DECIDED, CaseState.ACTIVE, CaseState.HANDED_OVER)
+# The support is being carried out (verkställighet): from the start until the case is closed, also after the
+# handover while hemtjänst confirms it. Visits, the journal and messages to hemtjänst belong to these states.
+RUNNING_STATES = (CaseState.ACTIVE, CaseState.HANDED_OVER)
+# Clients at once (SKL 2017): a decided case holds its place in the team from the decision, an active one
+# until it is handed over. The team's load counts these, against its capacity.
+LOAD_STATES = (CaseState.DECIDED, CaseState.ACTIVE)
+# Ändringsbeslut: while the case is decided or its support runs, not once it has ended.
+DECISION_CHANGE_STATES = (CaseState.DECIDED, *RUNNING_STATES)
 
 # aktualisering → utredning → beslut → verkställighet → avslut (Socialstyrelsen's process), as states:
 # referred → decided → active → handed over → closed; a referral can be declined (no hemgång needed,
@@ -124,6 +132,14 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    @property
+    def is_running(self) -> bool:
+        return self.state in RUNNING_STATES
+
+    @property
+    def counts_against_capacity(self) -> bool:
+        return self.state in LOAD_STATES
+
     def allowed_next_states(self) -> tuple[str, ...]:
         return ALLOWED_TRANSITIONS[self.state]
 
@@ -132,7 +148,7 @@ class Case(models.Model):
         """The end date of the decision when the support still runs after it (active or handed over, but
         not closed): the case is late and every list shows it, or None. Reads the decision, so lists
         select it with the case."""
-        if self.state not in (CaseState.ACTIVE, CaseState.HANDED_OVER):
+        if not self.is_running:
             return None
         decision = getattr(self, "decision", None)
         if decision is None or timezone.localdate() <= decision.end_date:

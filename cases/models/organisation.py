@@ -123,6 +123,14 @@ class Profession(models.TextChoices):
     DIETIST = "dietist", _("Dietitian")
 
 
+# HSL/PDL 3 kap.: the hälso- och sjukvårdsjournal. Nurses, therapists and dietitians keep it in their own right;
+# an assistant nurse (USK) writes in it only for a task delegated to them, and the entry then says so. All of
+# them read it for the clients they care for.
+HEALTH_PROFESSIONS = (Profession.SSK, Profession.AT, Profession.FT, Profession.DIETIST)
+DELEGATED_HEALTH_PROFESSIONS = (Profession.USK,)
+HEALTH_RECORD_PROFESSIONS = HEALTH_PROFESSIONS + DELEGATED_HEALTH_PROFESSIONS
+
+
 class Shift(models.TextChoices):
     DAY = "day", _("Day")
     NIGHT = "night", _("Night")
