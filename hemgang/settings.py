@@ -167,6 +167,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery beat's schedule: the sweeps that catch up what a task lost while Redis or the worker was down.
+CELERY_BEAT_SCHEDULE = {
+    "send-waiting-notifications": {"task": "notifications.tasks.send_waiting_notifications", "schedule": 60.0},
+}
 
 # E-mail through Django's mail framework.
 EMAIL_BACKEND = env_str(
@@ -178,6 +182,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds before a hung SMTP conversation is given up (the notification is then tried again later).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "hemgang@localhost")
 
 REST_FRAMEWORK = {

@@ -114,10 +114,10 @@ def notification_send(notification_id: int) -> str:
     if not (user.is_active and user.email):
         mine.update(status=Status.NO_EMAIL)
         return NO_EMAIL
-    link = absolute_url(notification.url_name, *notification.url_args)
     try:
+        link = absolute_url(notification.url_name, *notification.url_args)
         EmailMessage(notification.subject, f"{notification.body}\n\n{link}", None, [user.email]).send()
-    except OSError as error:  # smtplib.SMTPException, refused or timed-out connections: all OSError
+    except Exception as error:  # SMTP refusals and timeouts (OSError), and anything else: never left 'sending'
         status = Status.FAILED if notification.attempts >= MAX_ATTEMPTS else Status.PENDING
         mine.update(status=status, last_error=f"{type(error).__name__}: {error}"[:1000])
         return FAILED if status == Status.FAILED else RETRY

@@ -7,10 +7,23 @@ from . import services
 
 # acks_late: a worker that dies mid-task leaves the message to the broker, and the claim in the row keeps
 # the second delivery from sending again. The row counts the attempts, so Celery's own limit is off.
-@shared_task(bind=True, acks_late=True, max_retries=None)
+# The time limits stay well inside the claim's lease, so a hung sending is stopped before its row could be
+# claimed again (and the mail framework's EMAIL_TIMEOUT ends a hung SMTP conversation sooner still).
+@shared_task(bind=True, acks_late=True, max_retries=None, soft_time_limit=120, time_limit=180)
 def send_notification(self, notification_id: int) -> str:
     """Send one stored notification; an SMTP failure is tried again later, with a growing delay."""
     outcome = services.notification_send(notification_id)
     if outcome == services.RETRY:
         raise self.retry(countdown=services.retry_delay(self.request.retries + 1))
     return outcome
+
+
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def send_waiting_notifications() -> int:
+    """The sweep (Celery beat, every minute): queue a sending for every notification still waiting — its
+    task lost while the broker was down, or its worker dead mid-send. Queueing one twice is harmless: the
+    sending claims the row first."""
+    waiting = services.due_for_sending()
+    for pk in waiting:
+        send_notification.delay(pk)
+    return len(waiting)

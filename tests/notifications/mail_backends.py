@@ -22,3 +22,10 @@ class RefusingOnceBackend(LocmemBackend):
             RefusingOnceBackend.refused += 1
             raise ConnectionRefusedError(111, "Connection refused")
         return super().send_messages(messages)
+
+
+class BrokenBackend(LocmemBackend):
+    """A fault that is not the network's (a bug, a bad template): it must not leave the row 'sending'."""
+
+    def send_messages(self, messages):
+        raise ValueError("not an SMTP error")

@@ -124,3 +124,23 @@ def test_the_command_sends_what_waits_once(world, notify_manager, mailoutbox, ca
     assert len(mailoutbox) == 2 and "2 sent" in capsys.readouterr().out
     call_command("send_notifications")
     assert len(mailoutbox) == 2 and "nothing waiting" in capsys.readouterr().out
+
+
+def test_an_error_that_is_not_smtps_leaves_it_pending_not_stuck_sending(world, notify_manager, settings):
+    settings.EMAIL_BACKEND = "tests.notifications.mail_backends.BrokenBackend"
+    (pk,) = notify_manager()
+    assert services.notification_send(pk) == "retry"
+    row = Notification.objects.get(pk=pk)
+    assert row.status == "pending" and row.last_error.startswith("ValueError")
+
+
+def test_the_beat_sweep_sends_what_a_lost_task_left_waiting_once(world, notify_manager, mailoutbox, settings):
+    from notifications.tasks import send_waiting_notifications
+
+    (pk,) = notify_manager()  # its task never ran
+    assert "notifications.tasks.send_waiting_notifications" in {
+        entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+    assert send_waiting_notifications.delay().get() == 1
+    assert send_waiting_notifications.delay().get() == 0  # the second sweep finds nothing waiting
+    assert len(mailoutbox) == 1 and Notification.objects.get(pk=pk).status == "sent"
