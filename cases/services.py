@@ -339,7 +339,8 @@ def consent_withdraw(*, actor, consent: Consent, reported_by: str, reason: str) 
         consent.case,
         events.Kind.CONSENT_WITHDRAWN,
         actor,
-        payload={"consent_id": consent.pk, "reason": reason, "reported_by": reported_by},
+        # Who reported it (often a relative, by name) stays in the consent's record, not in the append-only log.
+        payload={"consent_id": consent.pk, "reason": reason},
     )
     return consent
 

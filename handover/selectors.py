@@ -89,7 +89,7 @@ def timeline_message(event, who) -> list:
     hemtjänst, and acknowledged — by whom, for which unit (001: "Det är viktigt att mottagaren
     bekräftar"). Registered with cases.hooks from HandoverConfig.ready()."""
     p = event.payload
-    kind = Message.Kind(p["message_kind"]).label.lower()
+    kind = Message.Kind(p.get("message_kind", Message.Kind.FINAL_HANDOVER)).label.lower()
     if event.kind == CaseEvent.Kind.MESSAGE_ACKNOWLEDGED:
         return [
             TimelineEntry(event.at, f"{who} ({p.get('receiver', '')})", _("Acknowledged: %(kind)s") % {"kind": kind})

@@ -403,6 +403,8 @@ def _close_when_confirmed(actor, case_id: int) -> None:
             to=CaseState.CLOSED,
             actor=actor,
             reason=_("Closed automatically: hemtjänst has acknowledged both the handover and the closing notice."),
+            # The actor is whoever gave the last receipt; the follow-up tells such a close from a manual one.
+            payload={"automatic": True},
         )
 
 

@@ -643,6 +643,9 @@ def meeting_reschedule(
     confirms it ("Flytta ändå"). Moving clears hemtjänst's confirmations (its representative was named for
     the old time) and runs the effects registered in `hooks.on_meeting_moved` — handover tells the case's
     receivers the new time through the consent gate — in the same transaction."""
+    # The case row first, as every change of a case takes its locks (the case, then what hangs on it): the
+    # notice to hemtjänst locks the case again, and the end of a case locks the case and then its meeting.
+    Case.objects.select_for_update(of=("self",)).get(pk=meeting.case_id)
     meeting = (
         FollowUpMeeting.objects.select_for_update(of=("self",))
         .select_related("case__team", "case__municipality", "case__decision", "case__client")

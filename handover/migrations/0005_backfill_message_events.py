@@ -30,10 +30,17 @@ def backfill(apps, schema_editor):
         )
 
     pending = []
-    sent = Message.objects.filter(sent_at__isnull=False).exclude(case_id__in=done).exclude(kind="final_handover")
+    sent = (
+        Message.objects.filter(sent_at__isnull=False)
+        .exclude(case_id__in=done)
+        .exclude(kind="final_handover")
+        .select_related("sender_recipient")
+    )
     for m in sent.iterator(chunk_size=1000):
         kind = "message_received" if m.direction == "to_team" else "message_sent"
         ids = {"message_id": m.pk, "message_kind": m.kind, "direction": m.direction}
+        if m.sender_recipient_id:
+            ids["sender"] = m.sender_recipient.name
         pending.append(event(m.case_id, kind, m.author_id, m.sent_at, ids))
     receipts = (
         Delivery.objects.filter(acknowledged_at__isnull=False)

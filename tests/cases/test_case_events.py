@@ -283,4 +283,5 @@ def test_the_handover_is_one_event_that_moves_the_case_and_the_last_receipt_clos
             f.close(world.staff, running)
     closed = _one(got, "closed")
     assert closed.from_state == "handed_over" and closed.payload["reason"].startswith("Stängdes automatiskt")
+    assert closed.payload["automatic"] is True
     assert got.kinds[-2:] == ["message_acknowledged", "closed"]
