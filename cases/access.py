@@ -222,10 +222,16 @@ def get_case_for(
     if case is None and receivers:
         base = Case.objects.all() if queryset is None else queryset
         case = hooks.receiver_cases(request.user, base.filter(pk=pk)).first()
-    if case is None or not request.user.has_perm(perm, case):
+    read_of_case(request, case, [(perm, case)], what=what)
+    return case
+
+
+def read_of_case(request, case: Case | None, rules_on: list[tuple[str, object]], *, what: str) -> None:
+    """The end of every fetch-with-check: 404 unless the object was found (`case` is its case) and every
+    `(perm, object)` rule holds, and then one access-log row for the read of the case's client."""
+    if case is None or not all(request.user.has_perm(perm, obj) for perm, obj in rules_on):
         raise Http404
     log_reads(request, [(case.client_id, case.pk)], what=what)
-    return case
 
 
 def get_consent_for(request, case_pk, pk, *, perm: str = "cases.record_consent", what: str) -> Consent:

@@ -583,7 +583,8 @@ def decision_change(
         intervention.ended_on = today
         save_as(intervention, actor, update_fields=["ended_on"], reason=reason)
     added = [save_as(Intervention(decision=decision, **line.values()), actor, reason=reason) for line in added_lines]
-    names = dict(case.municipality.interventiontype_set.values_list("pk", "name"))
+    changed_types = {i.intervention_type_id for i in [*added, *removed]}
+    names = dict(case.municipality.interventiontype_set.filter(pk__in=changed_types).values_list("pk", "name"))
     events.record(
         case,
         events.Kind.DECISION_CHANGED,

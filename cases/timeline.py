@@ -7,7 +7,6 @@ names the message and who acknowledged it for which unit, scheduling the meeting
 tables still hold every field's change; the timeline does not read them.
 """
 
-import datetime as dt
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -45,8 +44,8 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
     return entries
 
 
-def _date(value: str | None) -> str:
-    return str(dt.date.fromisoformat(value)) if value else ""
+def _period(payload: dict) -> str:
+    return f"{payload.get('start_date', '')} – {payload.get('end_date', '')}"
 
 
 def _referred(event, who):
@@ -56,8 +55,8 @@ def _referred(event, who):
 def _consent(event, who):
     label = _("Consent renewed") if event.kind == Kind.CONSENT_RENEWED else _("Consent recorded")
     detail = _("valid %(start)s – %(end)s") % {
-        "start": _date(event.payload.get("given_on")),
-        "end": _date(event.payload.get("valid_until")),
+        "start": event.payload.get("given_on", ""),
+        "end": event.payload.get("valid_until", ""),
     }
     return [TimelineEntry(event.at, who, label, detail)]
 
@@ -68,11 +67,7 @@ def _consent_withdrawn(event, who):
 
 def _decided(event, who):
     p = event.payload
-    entries = [
-        TimelineEntry(
-            event.at, who, _("Decision registered"), f"{_date(p.get('start_date'))} – {_date(p.get('end_date'))}"
-        )
-    ]
+    entries = [TimelineEntry(event.at, who, _("Decision registered"), _period(p))]
     if p.get("team"):
         entries.append(TimelineEntry(event.at, who, _("Team assigned"), p["team"]))
     return entries
@@ -81,9 +76,9 @@ def _decided(event, who):
 def _decision_changed(event, who):
     p = event.payload
     reason = p.get("reason", "")
-    detail = f"{_date(p.get('start_date'))} – {_date(p.get('end_date'))}"
+    detail = _period(p)
     if p.get("old_end_date") and p["old_end_date"] != p.get("end_date"):
-        detail += " " + _("(before: until %(date)s)") % {"date": _date(p["old_end_date"])}
+        detail += " " + _("(before: until %(date)s)") % {"date": p["old_end_date"]}
     entries = [TimelineEntry(event.at, who, _("Decision change: %(reason)s") % {"reason": reason}, detail)]
     entries += [
         TimelineEntry(event.at, who, _("Intervention added: %(name)s") % {"name": i["name"]}, reason)

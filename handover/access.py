@@ -9,7 +9,6 @@ one call: a message the user may not open is a 404.
 
 import rules
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.http import Http404
 
 from cases.access import (
     can_view_case,
@@ -18,7 +17,7 @@ from cases.access import (
     is_coordinator,
     is_team_member,
     is_team_staff,
-    log_reads,
+    read_of_case,
     receiving_coordinator,
     staff_of_case,
     team_of_case,
@@ -112,10 +111,7 @@ def get_message_for(
     read of its client; 404 otherwise."""
     base = Message.objects.select_related("case") if queryset is None else queryset
     message = visible_messages(request.user, base).filter(pk=pk).first()
-    user = request.user
-    if message is None or not user.has_perm("handover.view_message", message) or not user.has_perm(perm, message):
-        raise Http404
-    log_reads(request, [(message.case.client_id, message.case_id)], what=what)
+    read_of_case(request, message and message.case, [("handover.view_message", message), (perm, message)], what=what)
     return message
 
 
@@ -127,9 +123,8 @@ def get_draft_for(
     page can send the user on to it."""
     base = Message.objects.select_related("case") if queryset is None else queryset
     message = visible_messages(request.user, base).filter(pk=pk).first()
-    if message is None or not request.user.has_perm(perm, message.case):
-        raise Http404
-    log_reads(request, [(message.case.client_id, message.case_id)], what=what)
+    case = message and message.case
+    read_of_case(request, case, [(perm, case)], what=what)
     return message
 
 

@@ -7,7 +7,6 @@ the check and the access-log entry in one call: an object the user may not see i
 
 import rules
 from django.db.models import QuerySet
-from django.http import Http404
 
 from cases.access import (
     can_view_case,
@@ -18,7 +17,7 @@ from cases.access import (
     is_health_professional,
     is_team_member,
     is_team_staff,
-    log_reads,
+    read_of_case,
     receiving_coordinator,
     staff_of_case,
     team_of_case,
@@ -78,9 +77,8 @@ def get_visit_for(request, pk, *, perm: str, what: str, queryset: QuerySet | Non
     """The visit `pk` if the user may `perm` its case, logged as a read of the case's client; 404 otherwise."""
     base = Visit.objects.select_related("case") if queryset is None else queryset
     visit = base.filter(pk=pk, case__in=visible_cases(request.user)).first()
-    if visit is None or not request.user.has_perm(perm, visit.case):
-        raise Http404
-    log_reads(request, [(visit.case.client_id, visit.case_id)], what=what)
+    case = visit and visit.case
+    read_of_case(request, case, [(perm, case)], what=what)
     return visit
 
 
@@ -91,12 +89,9 @@ def get_journal_entry_for(
     those who read the health record), logged as a read of the client; 404 otherwise."""
     base = JournalEntry.objects.select_related("case") if queryset is None else queryset
     entry = base.filter(pk=pk, case__in=visible_cases(request.user)).first()
-    if entry is None:
-        raise Http404
-    user = request.user
-    if not (user.has_perm(perm, entry.case) and user.has_perm(JOURNAL_READ_PERMISSIONS[entry.kind], entry.case)):
-        raise Http404
-    log_reads(request, [(entry.case.client_id, entry.case_id)], what=what)
+    case = entry and entry.case
+    record_rule = [(JOURNAL_READ_PERMISSIONS[entry.kind], case)] if entry else []
+    read_of_case(request, case, [(perm, case), *record_rule], what=what)
     return entry
 
 
@@ -109,8 +104,6 @@ def get_participant_for(
     participant = (
         base.select_related("meeting__case").filter(pk=pk, meeting__case__in=visible_cases(request.user)).first()
     )
-    if participant is None or not request.user.has_perm(perm, participant.meeting.case):
-        raise Http404
-    case = participant.meeting.case
-    log_reads(request, [(case.client_id, case.pk)], what=what)
+    case = participant and participant.meeting.case
+    read_of_case(request, case, [(perm, case)], what=what)
     return participant

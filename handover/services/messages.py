@@ -204,7 +204,9 @@ def message_acknowledge(*, actor, delivery: Delivery, representative: str = "") 
     meeting (001: "Koordinatorn utser representant som ska delta"); the last receipt
     of the handover and the closing notice closes the case."""
     delivery = (
-        Delivery.objects.select_for_update(of=("self",)).select_related("message", "recipient").get(pk=delivery.pk)
+        Delivery.objects.select_for_update(of=("self",))
+        .select_related("message__case", "recipient")
+        .get(pk=delivery.pk)
     )
     if delivery.message.sent_at is None or not actor.has_perm("handover.acknowledge", delivery):
         raise DomainError(_("Only the receiver can acknowledge a message."), code="not_receiver")
@@ -218,7 +220,7 @@ def message_acknowledge(*, actor, delivery: Delivery, representative: str = "") 
     save_as(delivery, actor, update_fields=["acknowledged_at", "acknowledged_by"])
     message = delivery.message
     events.record(
-        Case.objects.get(pk=message.case_id),
+        message.case,
         events.Kind.MESSAGE_ACKNOWLEDGED,
         actor,
         payload={
