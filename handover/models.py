@@ -115,6 +115,10 @@ class Delivery(models.Model):
             # Inboxes: a receiver's unacknowledged deliveries.
             models.Index(fields=["recipient", "acknowledged_at"], name="delivery_recipient_idx"),
             models.Index(fields=["team", "acknowledged_at"], name="delivery_team_idx"),
+            # The unacknowledged-message reminders: receipts still missing, not every delivery ever made.
+            models.Index(
+                fields=["message"], condition=Q(acknowledged_at__isnull=True), name="delivery_unacknowledged_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -17,6 +17,7 @@ from .errors import DomainValidationError
 MESSAGES = {
     # cases: organisation and catalogues
     "municipality_consent_days_range": ("consent_validity_days", _("Consent validity must be 1–365 days.")),
+    "municipality_payment_days_range": ("payment_free_days", _("Choose at most 30 days.")),
     "municipality_code_digits": ("code", _("The municipality code is four digits, e.g. 0127.")),
     "team_unique_name": ("name", _("The municipality already has a team with this name.")),
     "team_hours_order": ("day_ends_at", _("The team's day must end after it starts.")),
@@ -99,6 +100,11 @@ MESSAGES = {
     "notification_key_unique": (None, _("This notification is already stored.")),
     "notification_status_known": ("status", _("The notification cannot have that status.")),
     "notification_sent_has_time": (None, _("A sent notification needs the time it was sent.")),
+    "reminder_once": (None, _("This reminder is already stored.")),
+    "reminder_object_and_day": (None, _("A reminder needs both what it is about and the day it is due.")),
+    "email_preference_once": ("kind", _("The choice for this kind is already stored.")),
+    "reminder_setting_once": ("name", _("This setting is already made for the municipality or team.")),
+    "reminder_setting_value_range": ("value", _("Choose a value of at most 240.")),
 }
 
 # A unique column PostgreSQL named `<table>_<column>_key` (a one-to-one link): said in words where a

@@ -167,10 +167,22 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Celery beat's schedule: the sweeps that catch up what a task lost while Redis or the worker was down.
+# Celery beat's schedule (`celery -A hemgang beat`): the reminder sweep, the sweep that sends what a lost
+# task or a dead worker left, and the daily purge of used submission keys. Two beat processes do no harm: the
+# database stores each reminder once and a sending claims its row first.
+REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 300)
+NOTIFICATION_SWEEP_SECONDS = env_int("NOTIFICATION_SWEEP_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
-    "send-waiting-notifications": {"task": "notifications.tasks.send_waiting_notifications", "schedule": 60.0},
+    "run-reminders": {"task": "notifications.tasks.run_reminders", "schedule": float(REMINDER_SWEEP_SECONDS)},
+    "send-waiting-notifications": {
+        "task": "notifications.tasks.send_waiting_notifications",
+        "schedule": float(NOTIFICATION_SWEEP_SECONDS),
+    },
+    "purge-submission-keys": {"task": "hemgang.tasks.purge_submission_keys", "schedule": 24 * 60 * 60.0},
 }
+# A sending claimed this long ago died with its worker and may be claimed again (longer than any SMTP
+# conversation: the tasks' time limits end one well before).
+NOTIFICATION_CLAIM_LEASE_SECONDS = env_int("NOTIFICATION_CLAIM_LEASE_SECONDS", 600)
 
 # E-mail through Django's mail framework.
 EMAIL_BACKEND = env_str(

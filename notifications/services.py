@@ -22,18 +22,19 @@ from cases.models import Case, CaseEvent, Role, Team, User
 from cases.services import team_load
 from hemgang.links import absolute_url
 
-from .models import Notification
+from .models import EmailPreference, Notification
 
 Status = Notification.Status
 
 # After this many failed sendings a notification is marked failed and no longer retried.
 MAX_ATTEMPTS = 5
 # A claim this old belongs to a sending that died (a killed worker): the row may be claimed again. Longer
-# than any SMTP conversation, so a slow sending is never doubled.
-CLAIM_LEASE = dt.timedelta(minutes=10)
+# than any SMTP conversation, so a slow sending is never doubled. A setting (10 minutes), so that a test can
+# kill a worker mid-send and see the next one take over within seconds.
+CLAIM_LEASE = dt.timedelta(seconds=settings.NOTIFICATION_CLAIM_LEASE_SECONDS)
 
 # What notification_send did.
-SENT, NO_EMAIL, RETRY, FAILED, TAKEN = "sent", "no_email", "retry", "failed", "taken"
+SENT, NO_EMAIL, RETRY, FAILED, TAKEN, CANCELLED = "sent", "no_email", "retry", "failed", "taken", "cancelled"
 
 
 def notify(
@@ -47,6 +48,8 @@ def notify(
     url_args=(),
     case: Case | None = None,
     municipality_id: int | None = None,
+    object_id: int | None = None,
+    due_on: dt.date | None = None,
 ) -> list[int]:
     """Store a notification for each of `recipients` (users), keyed `<key>:user:<id>`, and queue their
     sending for after the commit of the caller's transaction.
@@ -66,6 +69,8 @@ def notify(
             url_args=list(url_args),
             subject=subject,
             body=body,
+            object_id=object_id,
+            due_on=due_on,
         )
         for user in {user.pk: user for user in recipients}.values()
     ]
@@ -94,9 +99,11 @@ def notification_send(notification_id: int) -> str:
     1. claim it: `UPDATE … SET status='sending', attempts=attempts+1 WHERE id=… AND status='pending'` (or a
        claim older than CLAIM_LEASE, left by a worker that died); no row updated means another sending has
        it or it is done, and nothing is sent;
-    2. a recipient without an e-mail address, or no longer active, is notified in the app only (`no_email`);
-    3. send through Django's mail framework, the text and an absolute link to the page;
-    4. record `sent`; on an SMTP or network error record the error and put it back to `pending` for a
+    2. a reminder whose cause is gone (the rule no longer finds it due) is `cancelled`: not sent, not shown;
+    3. a recipient without an e-mail address, no longer active, or who chose no e-mail for the kind, is
+       notified in the app only (`no_email`);
+    4. send through Django's mail framework, the text and an absolute link to the page;
+    5. record `sent`; on an SMTP or network error record the error and put it back to `pending` for a
        retry, or `failed` after MAX_ATTEMPTS.
     Called outside a transaction, as the task is, each step commits on its own: a claim must be visible to
     every other worker before anything is sent."""
@@ -110,8 +117,13 @@ def notification_send(notification_id: int) -> str:
     if not claimed:
         return TAKEN
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    from .reminders import cause_gone  # reminders stores through notify(): imported here, not at the top
+
+    if cause_gone(notification, now):
+        mine.update(status=Status.CANCELLED)
+        return CANCELLED
     user = notification.recipient
-    if not (user.is_active and user.email):
+    if not (user.is_active and user.email and wants_email(user, notification.kind)):
         mine.update(status=Status.NO_EMAIL)
         return NO_EMAIL
     try:
@@ -123,6 +135,32 @@ def notification_send(notification_id: int) -> str:
         return FAILED if status == Status.FAILED else RETRY
     mine.update(status=Status.SENT, sent_at=timezone.now(), last_error="")
     return SENT
+
+
+def wants_email(user, kind: str) -> bool:
+    """Has the person kept e-mail on for this kind (no row: yes)?"""
+    return not EmailPreference.objects.filter(user=user, kind=kind, send_email=False).exists()
+
+
+def email_preferences_set(*, user, choices: dict[str, bool]) -> None:
+    """Store a person's e-mail choice for each kind in `choices` (kind → by e-mail or not), with history."""
+    with transaction.atomic():
+        for kind, send_email in choices.items():
+            preference = EmailPreference.objects.filter(user=user, kind=kind).first()
+            if preference is None:
+                preference = EmailPreference(user=user, kind=kind)
+            elif preference.send_email == send_email:
+                continue
+            preference.send_email = send_email
+            preference.save()
+
+
+def notification_mark_read(*, user, notification_ids=None) -> int:
+    """Mark the person's own notifications read (those of `notification_ids`, or every unread one)."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=list(notification_ids))
+    return unread.update(read_at=timezone.now())
 
 
 def retry_delay(attempts: int) -> int:

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import reminders, services
 
 
 # acks_late: a worker that dies mid-task leaves the message to the broker, and the claim in the row keeps
@@ -27,3 +27,10 @@ def send_waiting_notifications() -> int:
     for pk in waiting:
         send_notification.delay(pk)
     return len(waiting)
+
+
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def run_reminders() -> dict[str, int]:
+    """The reminder sweep (Celery beat, every REMINDER_SWEEP_SECONDS): store what is due and queue its
+    sending. Run twice, or by two beat processes, it stores and sends each reminder once."""
+    return reminders.sweep()

@@ -64,6 +64,8 @@ class Visit(models.Model):
             models.Index(fields=["team", "planned_start"], name="visit_team_start_idx"),
             # "My visits": one staff member's visits of a day.
             models.Index(fields=["assigned_to", "planned_start"], name="visit_staff_start_idx"),
+            # The undocumented-visit reminders: planned visits of the last days, not every visit ever made.
+            models.Index(fields=["planned_start"], condition=Q(status="planned"), name="visit_planned_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -229,6 +231,8 @@ class FollowUpMeeting(models.Model):
         indexes = [
             # Finding a free hour for the chairing case officer on the meeting day.
             models.Index(fields=["chair", "starts_at"], name="meeting_chair_start_idx"),
+            # The meeting reminders: booked meetings around today.
+            models.Index(fields=["starts_at"], condition=Q(status="booked"), name="meeting_booked_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -119,6 +119,8 @@ class Case(models.Model):
             # Start pages: a team's open cases, and a municipality's open cases, newest first.
             models.Index(fields=["team", "state"], name="case_team_state_idx"),
             models.Index(fields=["municipality", "state"], name="case_municipality_state_idx"),
+            # The reminder sweeps: every open case, whatever the municipality, and none of the closed ones.
+            models.Index(fields=["state"], condition=Q(state__in=[s.value for s in OPEN_STATES]), name="case_open_idx"),
         ]
 
     def __str__(self):
@@ -338,8 +340,9 @@ class ConsentStatus:
         return self.kind == "expired"
 
 
-def consent_status(consents, day: dt.date) -> ConsentStatus | None:
+def consent_status(consents, day: dt.date, *, ending_days: int = CONSENT_ENDING_DAYS) -> ConsentStatus | None:
     """The consent alert for a case on `day`, from its consents; None when there is nothing to warn about.
+    `ending_days`: how many days ahead an ending consent is told (a municipality's reminder setting).
 
     Withdrawn consents are left out: a withdrawal is shown as such, not as an expiry.
     """
@@ -347,7 +350,7 @@ def consent_status(consents, day: dt.date) -> ConsentStatus | None:
     valid = [c.valid_until for c in current if c.is_valid_on(day)]
     if valid:
         until = max(valid)
-        return ConsentStatus("ending", until) if until <= day + dt.timedelta(days=CONSENT_ENDING_DAYS) else None
+        return ConsentStatus("ending", until) if until <= day + dt.timedelta(days=ending_days) else None
     expired = [c.valid_until for c in current if c.valid_until < day]
     return ConsentStatus("expired", max(expired)) if expired else None
 

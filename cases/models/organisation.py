@@ -25,6 +25,17 @@ class Municipality(models.Model):
         default=10,
         help_text=_("A local rule (Botkyrka: 10 days). The day consent is given counts as day 1."),
     )
+    # Lag (2017:612): the municipality pays the region for each day a patient ready for discharge
+    # (utskrivningsklar) stays in hospital after the free days, at the regional agreement's daily cost.
+    payment_free_days = models.PositiveSmallIntegerField(
+        _("days before payment responsibility"),
+        default=3,
+        help_text=_(
+            "Lag (2017:612): the municipality pays from this many days after the patient is ready for "
+            "discharge, unless a local agreement says otherwise."
+        ),
+    )
+    payment_daily_cost = models.PositiveIntegerField(_("cost per day of payment responsibility (kr)"), default=7800)
     history = HistoricalRecords()
 
     class Meta:
@@ -37,6 +48,7 @@ class Municipality(models.Model):
                 name="municipality_consent_days_range",
             ),
             models.CheckConstraint(condition=Q(code__regex=r"^\d{4}$"), name="municipality_code_digits"),
+            models.CheckConstraint(condition=Q(payment_free_days__lte=30), name="municipality_payment_days_range"),
         ]
 
     def __str__(self):
