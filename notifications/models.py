@@ -81,6 +81,8 @@ class Notification(models.Model):
     # When the sending that holds it claimed it: a claim older than services.CLAIM_LEASE died with its worker.
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # After a failed sending: not tried again before this (the retry's backoff holds for every sweep too).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

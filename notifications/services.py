@@ -80,7 +80,7 @@ def notify(
     # The rows of this call and any of an earlier call still waiting: queueing one twice is harmless, the
     # sending claims it first.
     waiting = list(
-        Notification.objects.filter(key__in=[row.key for row in rows], status=Status.PENDING).values_list(
+        Notification.objects.filter(_waiting(timezone.now()), key__in=[row.key for row in rows]).values_list(
             "pk", flat=True
         )
     )
@@ -103,15 +103,15 @@ def notification_send(notification_id: int) -> str:
     3. a recipient without an e-mail address, no longer active, or who chose no e-mail for the kind, is
        notified in the app only (`no_email`);
     4. send through Django's mail framework, the text and an absolute link to the page;
-    5. record `sent`; on an SMTP or network error record the error and put it back to `pending` for a
-       retry, or `failed` after MAX_ATTEMPTS.
+    5. record `sent`; on an SMTP or network error record the error and put it back to `pending` with its
+       next attempt after a growing delay (which every sweep respects), or `failed` after MAX_ATTEMPTS.
     Called outside a transaction, as the task is, each step commits on its own: a claim must be visible to
     every other worker before anything is sent."""
     now = timezone.now()
     mine = Notification.objects.filter(pk=notification_id, claimed_at=now)
     claimed = (
         Notification.objects.filter(pk=notification_id)
-        .filter(Q(status=Status.PENDING) | Q(status=Status.SENDING, claimed_at__lt=now - CLAIM_LEASE))
+        .filter(_waiting(now) | Q(status=Status.SENDING, claimed_at__lt=now - CLAIM_LEASE))
         .update(status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
     )
     if not claimed:
@@ -131,7 +131,11 @@ def notification_send(notification_id: int) -> str:
         EmailMessage(notification.subject, f"{notification.body}\n\n{link}", None, [user.email]).send()
     except Exception as error:  # SMTP refusals and timeouts (OSError), and anything else: never left 'sending'
         status = Status.FAILED if notification.attempts >= MAX_ATTEMPTS else Status.PENDING
-        mine.update(status=status, last_error=f"{type(error).__name__}: {error}"[:1000])
+        mine.update(
+            status=status,
+            last_error=f"{type(error).__name__}: {error}"[:1000],
+            next_attempt_at=now + dt.timedelta(seconds=retry_delay(notification.attempts)),
+        )
         return FAILED if status == Status.FAILED else RETRY
     mine.update(status=Status.SENT, sent_at=timezone.now(), last_error="")
     return SENT
@@ -168,13 +172,26 @@ def retry_delay(attempts: int) -> int:
     return 60 * 2 ** max(attempts - 1, 0)
 
 
+def _waiting(now: dt.datetime) -> Q:
+    """Pending, and not waiting out a retry's backoff."""
+    return Q(status=Status.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+
+
+def retry_countdown(notification_id: int) -> int:
+    """Seconds until the notification's next attempt is due (at least 1)."""
+    at = Notification.objects.filter(pk=notification_id).values_list("next_attempt_at", flat=True).first()
+    return max(1, int((at - timezone.now()).total_seconds()) + 1) if at else 1
+
+
 def due_for_sending(*, limit: int = 500) -> list[int]:
     """The notifications waiting to be sent, oldest first: pending ones (their task lost while the broker
-    was down, or waiting for a retry) and claims older than CLAIM_LEASE (their worker died mid-send)."""
-    stale = timezone.now() - CLAIM_LEASE
+    was down, or a retry whose backoff is over) and claims older than CLAIM_LEASE (their worker died
+    mid-send)."""
+    now = timezone.now()
+    stale = now - CLAIM_LEASE
     return list(
         Notification.objects.filter(status__in=[Status.PENDING, Status.SENDING])  # the partial index's condition
-        .filter(Q(status=Status.PENDING) | Q(claimed_at__lt=stale))
+        .filter(_waiting(now) | Q(status=Status.SENDING, claimed_at__lt=stale))
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )

@@ -14,7 +14,7 @@ def send_notification(self, notification_id: int) -> str:
     """Send one stored notification; an SMTP failure is tried again later, with a growing delay."""
     outcome = services.notification_send(notification_id)
     if outcome == services.RETRY:
-        raise self.retry(countdown=services.retry_delay(self.request.retries + 1))
+        raise self.retry(countdown=services.retry_countdown(notification_id))
     return outcome
 
 

@@ -66,28 +66,40 @@ def test_an_smtp_failure_leaves_it_pending_with_the_error_and_a_later_run_sends_
     assert row.last_error == "SMTPServerDisconnected: Connection unexpectedly closed"
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert services.notification_send(pk) == services.SENT
-    assert services.notification_send(pk) == services.TAKEN
+    # The backoff holds for every sending and sweep: not tried again within the first minute.
+    assert services.due_for_sending() == [] and services.notification_send(pk) == services.TAKEN
+    with time_machine.travel(row.next_attempt_at + dt.timedelta(seconds=1)):
+        assert services.due_for_sending() == [pk]
+        assert services.notification_send(pk) == services.SENT
+        assert services.notification_send(pk) == services.TAKEN
     assert len(mailoutbox) == 1
     row.refresh_from_db()
     assert (row.status, row.attempts, row.last_error) == ("sent", 2, "")
 
 
-def test_the_task_retries_an_smtp_failure_and_sends_once(world, notify_manager, mailoutbox, settings):
-    """Applied in-process, Celery runs the retry at once instead of after its countdown."""
+def test_the_task_retries_an_smtp_failure_after_its_backoff_and_sends_once(world, notify_manager, mailoutbox, settings):
+    """Applied in-process, Celery runs the retry at once instead of after its countdown: the row's backoff
+    still holds, and the retry after it sends."""
     (pk,) = notify_manager()
     settings.EMAIL_BACKEND = REFUSING_ONCE
     RefusingOnceBackend.refused = 0
-    assert send_notification.apply(args=[pk], throw=False).get() == "sent"
+    assert send_notification.apply(args=[pk], throw=False).get() == "taken"
     row = Notification.objects.get(pk=pk)
-    assert RefusingOnceBackend.refused == 1
+    assert RefusingOnceBackend.refused == 1 and (row.status, row.attempts) == ("pending", 1)
+    assert 59 <= services.retry_countdown(pk) <= 61
+    with time_machine.travel(row.next_attempt_at + dt.timedelta(seconds=1)):
+        assert send_notification.apply(args=[pk]).get() == "sent"
+    row.refresh_from_db()
     assert (row.status, row.attempts, len(mailoutbox)) == ("sent", 2, 1)
 
 
 def test_after_the_last_attempt_it_is_marked_failed_and_no_longer_sent(world, notify_manager, settings):
     (pk,) = notify_manager()
     settings.EMAIL_BACKEND = REFUSING
-    outcomes = [services.notification_send(pk) for _ in range(services.MAX_ATTEMPTS + 1)]
+    outcomes, start = [], timezone.now()
+    for hour in range(services.MAX_ATTEMPTS + 1):
+        with time_machine.travel(start + dt.timedelta(hours=hour)):  # past each backoff
+            outcomes.append(services.notification_send(pk))
     assert outcomes == [services.RETRY] * (services.MAX_ATTEMPTS - 1) + [services.FAILED, services.TAKEN]
     row = Notification.objects.get(pk=pk)
     assert (row.status, row.attempts) == ("failed", services.MAX_ATTEMPTS) and row.last_error
