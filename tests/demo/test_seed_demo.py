@@ -9,6 +9,7 @@ from django.utils import timezone
 from cases import selectors
 from cases.identity import parse_identity_number
 from cases.models import Case, Client, Role, User
+from notifications.models import Notification
 
 
 def test_seed_demo_creates_a_believable_municipality_once(db):
@@ -42,6 +43,10 @@ def test_the_demo_seeded_on_any_day_is_alive_on_that_day(db, seeded_on):
         today = timezone.localdate()
         officer = User.objects.get(username="handlaggare")
         alerts = selectors.consent_alerts(officer, today=today)
+        reminded = set(Notification.objects.filter(due_on__isnull=False).values_list("kind", flat=True))
+    # The reminders of the day are in the centres from the start: one referral waits past the free days of
+    # payment responsibility, another's payment starts tomorrow.
+    assert {"consent_ending", "case_open_after_end", "payment_started", "payment_tomorrow"} <= reminded
     active = Case.objects.filter(state="active").select_related("decision", "team", "municipality")
     support_days = {(today - c.decision.start_date).days + 1 for c in active}
     assert len(support_days) >= 6  # mid-support on different days n of m

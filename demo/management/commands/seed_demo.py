@@ -32,6 +32,7 @@ from cases.models import (
 from cases.services import InterventionLine
 from handover import services as handover
 from handover.models import Delivery, Message, Recipient
+from notifications import reminders
 from scheduling import calendar
 from scheduling import services as scheduling
 from scheduling.models import Visit
@@ -135,11 +136,17 @@ def fictional_personal_number(rng: random.Random, *, coordination: bool = False,
 ACTIVE_PLAN = [0, 1, 2, "meeting_tomorrow", 5, 6, 8, 9, "overdue"]
 
 
-def case_args(client, start: dt.date, admitted: dt.date, target) -> dict:
+# Two referrals have waited in hospital since they were ready for discharge (utskrivningsklar): one past the
+# municipality's free days, so payment responsibility has started, one whose payment starts tomorrow.
+READY_DAYS_BEFORE_REFERRAL = {0: 3, 1: 2}
+
+
+def case_args(client, start: dt.date, admitted: dt.date, target, *, ready_days_before: int = 0) -> dict:
+    ready = start - dt.timedelta(days=ready_days_before)
     return {
         "client": client,
-        "admitted_on": admitted,
-        "ready_for_discharge_at": timezone.make_aware(dt.datetime.combine(start, dt.time(9, 30))),
+        "admitted_on": min(admitted, ready),
+        "ready_for_discharge_at": timezone.make_aware(dt.datetime.combine(ready, dt.time(9, 30))),
         "planned_homecoming_on": start + dt.timedelta(days=1 if target == CaseState.REFERRED else 0),
     }
 
@@ -162,8 +169,12 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already present.")
             return
         # The demo's people have made-up addresses: the notices the routine e-mails stay in memory.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
-            self._seed()
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            with transaction.atomic():
+                self._seed()
+            # The reminders due today are in the notification centres from the start (the sweep runs again
+            # every few minutes, under `make run` too).
+            reminders.sweep()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data created. Every demo login has the password {DEMO_PASSWORD!r}.")
         )
@@ -296,7 +307,9 @@ class Command(BaseCommand):
         admitted = start - dt.timedelta(days=rng.randint(3, 12))
         staff = users["usk.norr"] if team.name.endswith("Norr") else users["usk.soder"]
         with _on(start, dt.time(9), today):
-            referral = case_args(client, start, admitted, target)
+            referral = case_args(
+                client, start, admitted, target, ready_days_before=READY_DAYS_BEFORE_REFERRAL.get(index, 0)
+            )
             case = self._case_until_start(rng, referral, target, officer, team, staff, types, basis, today)
             if case is None:
                 return
