@@ -23,10 +23,12 @@ from .models import Delivery
 
 Kind = Notification.Kind
 
-# Messages older than this are not looked at: an unacknowledged message is reminded within hours and
-# escalated within days, so a sweep reads the receipts missing in a month of open cases (the partial
-# index `delivery_unacknowledged_idx`), and its cost does not grow with the years of closed cases or of
-# messages acknowledged long ago. A lead of up to 240 working hours still falls inside it.
+# Messages older than this are not looked at: with the default leads (4 + 4 working hours) a message is
+# reminded within a working day and escalated within two, so a sweep reads the receipts missing in a month
+# of open cases (the partial index `delivery_unacknowledged_idx`), and its cost does not grow with the years
+# of closed cases or of messages acknowledged long ago. A lead set so long that its moment falls past the
+# window (some 150 office hours) is not reminded: a receipt missing for a month is for the unit manager's
+# follow-up, not for a reminder.
 MESSAGE_WINDOW = dt.timedelta(days=30)
 
 

@@ -331,3 +331,13 @@ def test_a_sweep_does_not_grow_with_ended_cases(mail_world, start_case, running,
     _ended_cases(mail_world, start_case, 4)
     assert _sweep_queries(moment) == first
     assert Notification.objects.filter(kind__in=HANDOVER_KINDS).count() == stored > 0
+
+
+def test_the_rules_are_registered_with_their_settings_and_roles():
+    rules = {rule.kind: rule for rule in reminders.rules()}
+    assert rules[Kind.DECISION_ENDING].setting == Setting.DECISION_END_DAYS
+    assert rules[Kind.MESSAGE_ESCALATED].setting == Setting.MESSAGE_ESCALATION_WORKING_HOURS
+    coordinator = set(reminders.kinds_for_role(Role.COORDINATOR))
+    assert {Kind.MESSAGE_UNACKNOWLEDGED, Kind.MESSAGE_ESCALATED} <= coordinator
+    assert Kind.DECISION_ENDING not in coordinator
+    assert Kind.DECISION_ENDING in reminders.kinds_for_role(Role.UNIT_MANAGER)
