@@ -12,12 +12,15 @@ class HandoverConfig(AppConfig):
         receipts or the unit manager's reason; the start drafts the start notice and the invitation (after
         scheduling booked the meeting they name); a moved meeting is told to hemtjänst; the case page
         warns when a case has no day receiver. Its rules join the rule set, the case's receivers are
-        known to the core's rules, and the menu links to the inbox with what is still to acknowledge."""
+        known to the core's rules, and the menu links to the inbox with what is still to acknowledge. Its
+        reminder rules (a decision ending with no handover drafted, messages not acknowledged) join the
+        sweep."""
         from cases import hooks
         from cases.models import CaseState
+        from notifications import reminders as notifications_reminders
         from scheduling import hooks as scheduling_hooks
 
-        from . import access, services
+        from . import access, reminders, services
         from .selectors import inbox_menu_label, timeline_message
 
         hooks.register_receiver_cases(access.receiver_cases)
@@ -30,3 +33,5 @@ class HandoverConfig(AppConfig):
         for kind in ("message_sent", "message_received", "message_acknowledged", "handover_sent"):
             hooks.register_event_renderer(kind, timeline_message)
         scheduling_hooks.on_meeting_moved(services.meeting_moved_notice)
+        for rule in reminders.RULES:
+            notifications_reminders.register_rule(rule)

@@ -10,6 +10,7 @@ import datetime as dt
 from functools import lru_cache
 
 import holidays
+from django.utils import timezone
 from holidays.constants import DE_FACTO, PUBLIC
 
 # When in the day a part of day falls (the team's hours cut these further).
@@ -78,3 +79,60 @@ def slot_within_team_hours(team, part_of_day: str) -> tuple[dt.time, dt.time] | 
 def within_team_hours(team, start: dt.time, minutes: int) -> bool:
     end = (dt.datetime.combine(dt.date.min, start) + dt.timedelta(minutes=minutes)).time()
     return team.day_starts_at <= start and end <= team.day_ends_at and end > start
+
+
+# --- working hours: the hours a receiver has had to act on something (the message reminders) ----------
+
+# Hemtjänst's office hours, for a reminder about a message to a hemtjänst receiver: helgfria vardagar
+# 08:00–17:00. A choice, not a rule of the routine: the directory keeps no hours per receiver, and a
+# coordinator's office day is the time a written message can be expected to be read and acknowledged —
+# the night organisation's receivers included, since their coordinators acknowledge in office hours too.
+HEMTJANST_OFFICE_DAYS = helgfri_vardag
+HEMTJANST_OFFICE_STARTS_AT = dt.time(8, 0)
+HEMTJANST_OFFICE_ENDS_AT = dt.time(17, 0)
+
+# No receiver works fewer than a day a fortnight; a search longer than this means no working time at all.
+_WORKING_HOURS_HORIZON_DAYS = 3700
+
+
+def add_working_hours(
+    start: dt.datetime, hours: int, *, works_on, day_starts_at: dt.time, day_ends_at: dt.time
+) -> dt.datetime:
+    """The moment `hours` working hours after `start` (aware): only the hours between `day_starts_at` and
+    `day_ends_at` of the days `works_on(day)` says are working days count. Counted on the Stockholm wall
+    clock, so a working day is as long on the days summer time starts and ends as on any other, and a
+    message sent in the evening, at the weekend or on a holiday starts counting at the next working
+    morning. Zero hours: the first working moment at or after `start`."""
+    if hours < 0:
+        raise ValueError("hours must not be negative")
+    wall = timezone.localtime(start).replace(tzinfo=None)
+    remaining = dt.timedelta(hours=hours)
+    day = wall.date()
+    for _ in range(_WORKING_HOURS_HORIZON_DAYS):
+        if works_on(day):
+            opens, closes = dt.datetime.combine(day, day_starts_at), dt.datetime.combine(day, day_ends_at)
+            begin = max(wall, opens)
+            if begin < closes:
+                if begin + remaining <= closes:
+                    return timezone.make_aware(begin + remaining)
+                remaining -= closes - begin
+        day += dt.timedelta(days=1)
+    raise ValueError("no working hours within ten years")
+
+
+def hemtjanst_office_hours() -> dict:
+    """add_working_hours' keywords for a hemtjänst receiver (its office hours above)."""
+    return {
+        "works_on": HEMTJANST_OFFICE_DAYS,
+        "day_starts_at": HEMTJANST_OFFICE_STARTS_AT,
+        "day_ends_at": HEMTJANST_OFFICE_ENDS_AT,
+    }
+
+
+def team_hours(team) -> dict:
+    """add_working_hours' keywords for a hemgångsteam: its working days and its hours."""
+    return {
+        "works_on": lambda day: team_works_on(team, day),
+        "day_starts_at": team.day_starts_at,
+        "day_ends_at": team.day_ends_at,
+    }
