@@ -19,16 +19,21 @@ admin.site.site_title = _("Hemgång administration")
 admin.site.index_title = _("Catalogues, teams and users")
 
 
+def admin_municipality_scope(request, qs, field: str = "municipality"):
+    """The rows of `qs` in the administrator's own municipality (a superuser sees all): every admin of a
+    municipality's rows, also those of the apps above, scopes through here."""
+    if request.user.is_superuser:
+        return qs
+    return qs.filter(**{field: request.user.municipality_id})
+
+
 class MunicipalityScopedAdmin(SimpleHistoryAdmin):
     """Rows and choices of the administrator's own municipality only (a superuser sees all)."""
 
     municipality_field = "municipality"
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(**{self.municipality_field: request.user.municipality_id})
+        return admin_municipality_scope(request, super().get_queryset(request), self.municipality_field)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if not request.user.is_superuser:
@@ -47,7 +52,14 @@ class MunicipalityScopedAdmin(SimpleHistoryAdmin):
 @admin.register(Municipality)
 class MunicipalityAdmin(MunicipalityScopedAdmin):
     municipality_field = "pk"
-    list_display = ["name", "code", "consent_validity_days", "case_officers_work_weekends"]
+    list_display = [
+        "name",
+        "code",
+        "consent_validity_days",
+        "case_officers_work_weekends",
+        "payment_free_days",
+        "payment_daily_cost",
+    ]
 
 
 @admin.register(Team)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("measures.urls")),
     path("", include("scheduling.urls")),
     path("", include("handover.urls")),
+    path("", include("notifications.urls")),
 ]

@@ -18,6 +18,7 @@ from cases.models import Role
 from handover import services as handover_services
 from handover.models import Message
 from measures import services as measure_services
+from notifications import services as notification_services
 from scheduling import services as scheduling_services
 from scheduling.models import Visit
 
@@ -27,6 +28,9 @@ MONDAY = dt.date(2026, 11, 23)
 PROJECT_APPS = ("cases", "measures", "scheduling", "handover")
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin (tested in tests/cases/test_admin_pages.py)
 SKIPPED_NAMES = {"set_language", "logout", "api-schema", "api-docs", "health"}
+# Not pages: opening a notice marks it read and redirects to its thing; marking read is POST only (its forms
+# are on the notification centre, which is walked).
+SKIPPED_NAMES |= {"notification_open", "notification_read", "notification_read_all"}
 
 
 def at(day=MONDAY, hour=10):
@@ -58,6 +62,17 @@ def scene(world, start_case):
         goal = measure_services.copm_goal_add(
             actor=therapist, case=case, problem="Duscha själv", performance_start=3, satisfaction_start=2
         )
+        for user in (world.officer, world.staff, world.manager):  # the centre and the team's reminders show rows
+            notification_services.notify(
+                kind="consent_ending",
+                key=f"walk:{case.pk}",
+                recipients=[user],
+                subject=f"Hemgång: samtycket för {case.reference} går ut",
+                body="Förnya det i tid.",
+                url_name="case_detail",
+                url_args=[case.pk],
+                case=case,
+            )
     sent = Message.objects.filter(case=case, sent_at__isnull=False).order_by("pk").first()
     return SimpleNamespace(
         case=case,

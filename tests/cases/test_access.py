@@ -122,3 +122,48 @@ def test_an_access_log_entry_records_who_what_where(world, login, referred):
 def test_no_personal_number_in_any_url():
     for _namespace, pattern in _patterns():
         assert "personal_number" not in str(pattern.pattern)
+
+
+# persona → (the notification centre, the e-mail choices, the team's reminders): each user has their own
+# notifications; an integration account has none; the team's reminders are the unit manager's.
+NOTIFICATION_MATRIX = {
+    "officer": (200, 200, 403),
+    "staff": (200, 200, 403),
+    "manager": (200, 200, 200),
+    "other_staff": (200, 200, 403),
+    "coordinator": (200, 200, 403),
+    "admin": (200, 200, 403),
+    "integration": (403, 403, 403),
+    "outsider": (200, 200, 403),
+}
+
+
+@pytest.mark.parametrize("persona", sorted(NOTIFICATION_MATRIX))
+def test_the_permission_matrix_for_notification_pages(world, login, persona):
+    http = login(getattr(world, persona))
+    pages = ("notification_list", "notification_preferences", "team_reminders")
+    assert tuple(http.get(reverse(page)).status_code for page in pages) == NOTIFICATION_MATRIX[persona]
+
+
+def test_another_users_notification_is_a_404_for_every_persona(world, login):
+    from django.db import transaction
+
+    from notifications import services
+
+    with transaction.atomic():
+        (pk,) = services.notify(
+            kind="new_message",
+            key="matrix",
+            recipients=[world.manager],
+            subject="Hemgång: nytt",
+            body="Något väntar.",
+            url_name="inbox",
+            municipality_id=world.town.pk,
+        )
+    for persona in sorted(NOTIFICATION_MATRIX):
+        if persona == "manager":
+            continue
+        http = login(getattr(world, persona))
+        assert http.get(reverse("notification_open", args=[pk])).status_code == 404, persona
+        assert http.post(reverse("notification_read", args=[pk])).status_code == 404, persona
+    assert login(world.manager).get(reverse("notification_open", args=[pk])).status_code == 302
