@@ -56,36 +56,47 @@ class Notification(models.Model):
         # closed): neither sent nor shown.
         CANCELLED = "cancelled", _("Not sent: no longer current")
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    municipality = models.ForeignKey("cases.Municipality", on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    municipality = models.ForeignKey(
+        "cases.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     # What it is about and for whom, e.g. "message:12:user:7": the database stores each notification once.
-    key = models.CharField(max_length=200)
+    key = models.CharField(_("key"), max_length=200)
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="notifications"
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("case"),
     )
     # Where it leads, as a URL name and its arguments (a path is made when shown, an absolute link in e-mail).
-    url_name = models.CharField(max_length=100)
-    url_args = models.JSONField(default=list, blank=True)
+    url_name = models.CharField(_("page"), max_length=100)
+    url_args = models.JSONField(_("page arguments"), default=list, blank=True)
     # A reminder's object (a consent, meeting, decision, delivery, visit or case, as its kind says) and the
     # day it is due for: with kind and recipient, what the database stores once.
-    object_id = models.BigIntegerField(null=True, blank=True)
-    due_on = models.DateField(null=True, blank=True)
+    object_id = models.BigIntegerField(_("about (id)"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
     # The case's reference and the kind of thing only, never client data: the text goes out by e-mail.
     subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("text"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    body = models.TextField(_("notification text"))
+    status = models.CharField(_("sending status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     # When the sending that holds it claimed it: a claim older than services.CLAIM_LEASE died with its worker.
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     # After a failed sending: not tried again before this (the retry's backoff holds for every sweep too).
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
         indexes = [
             # The menu's count and the centre's unread list: a user's unread notifications that are shown.
