@@ -40,7 +40,10 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def sweep(now: dt.datetime, kind: str) -> list[Notification]:
-    """One sweep of `kind` at `now`; the rows of the kind after it."""
+    """One sweep of `kind` at `now`; the rows of the kind after it. The engine gets the moment in UTC, as
+    `timezone.now()` gives it (a Stockholm datetime would hide 'now + 24 hours': Python adds those to the
+    wall clock)."""
+    now = now.astimezone(dt.UTC)
     with time_machine.travel(now, tick=False):
         reminders.sweep(now=now, kinds=[kind])
     return rows(kind)
@@ -126,15 +129,18 @@ def test_it_is_not_due_two_days_before(world, meeting):
 
 def test_a_meeting_moved_before_sending_is_not_reminded_for_its_old_day(world, meeting):
     sweep(at(dt.date(2026, 11, 24), 7), Kind.MEETING_TOMORROW)
+    # Moved to this afternoon: still a meeting to remind of, but the stored text names Wednesday.
     with time_machine.travel(at(dt.date(2026, 11, 24), 8), tick=False):
         services.meeting_reschedule(
-            actor=world.officer, meeting=meeting, starts_at=at(dt.date(2026, 11, 26), 11), reason="Krock"
+            actor=world.officer, meeting=meeting, starts_at=at(dt.date(2026, 11, 24), 13), reason="Krock"
         )
     assert send_all(at(dt.date(2026, 11, 24), 8, 1), Kind.MEETING_TOMORROW) == ["cancelled"] * 3
     assert mail.outbox == []
     # The new day has its own reminder.
-    stored = sweep(at(dt.date(2026, 11, 25), 7), Kind.MEETING_TOMORROW)
-    assert {row.due_on for row in stored} == {dt.date(2026, 11, 25), dt.date(2026, 11, 26)}
+    stored = sweep(at(dt.date(2026, 11, 24), 9), Kind.MEETING_TOMORROW)
+    assert sorted(row.due_on for row in stored) == [dt.date(2026, 11, 24)] * 3 + [dt.date(2026, 11, 25)] * 3
+    send_all(at(dt.date(2026, 11, 24), 9, 1), Kind.MEETING_TOMORROW)
+    assert len(mail.outbox) == 3 and "24 november kl. 13:00" in mail.outbox[0].body
 
 
 def test_a_case_withdrawn_before_sending_is_not_reminded(world, meeting):
