@@ -136,3 +136,45 @@ def team_hours(team) -> dict:
         "day_starts_at": team.day_starts_at,
         "day_ends_at": team.day_ends_at,
     }
+
+
+# --- counting working days (the meeting and visit reminders) ------------------------------------------
+# `works_on` is a day predicate: `helgfri_vardag`, or e.g. `lambda day: team_works_on(team, day)`.
+
+# More days in a row off than any Swedish calendar has (Christmas to Epiphany for a weekday team is 5): a
+# predicate that never answers yes is a configuration error, not a reason to loop for ever.
+LONGEST_BREAK = 60
+
+
+def next_working_day(day: dt.date, works_on) -> dt.date:
+    """The first day after `day` that `works_on` (Friday → Monday for helgfria vardagar)."""
+    for _ in range(LONGEST_BREAK):
+        day += dt.timedelta(days=1)
+        if works_on(day):
+            return day
+    raise ValueError(f"no working day within {LONGEST_BREAK} days")
+
+
+def previous_working_day(day: dt.date, works_on) -> dt.date:
+    """The last day before `day` that `works_on` (Monday → Friday for helgfria vardagar)."""
+    for _ in range(LONGEST_BREAK):
+        day -= dt.timedelta(days=1)
+        if works_on(day):
+            return day
+    raise ValueError(f"no working day within {LONGEST_BREAK} days")
+
+
+def working_days_before(day: dt.date, n: int, works_on) -> dt.date:
+    """The day `n` working days before `day`: 2 helgfria vardagar before a Wednesday is the Monday, before
+    a Monday the Thursday; 0 is `day` itself."""
+    for _ in range(n):
+        day = previous_working_day(day, works_on)
+    return day
+
+
+def working_days_after(day: dt.date, n: int, works_on) -> dt.date:
+    """The day `n` working days after `day`; 0 is `day` itself. The latest day of which `day` is at least
+    `n` working days before: `working_days_before(d, n) <= day` exactly when `d <= working_days_after(day, n)`."""
+    for _ in range(n):
+        day = next_working_day(day, works_on)
+    return day
