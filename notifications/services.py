@@ -8,6 +8,8 @@ retry.
 """
 
 import datetime as dt
+import logging
+import time
 from functools import partial
 
 from django.conf import settings
@@ -17,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from kombu.exceptions import OperationalError as BrokerError
 
 from cases.models import Case, CaseEvent, Role, Team, User
 from cases.services import team_load
@@ -35,6 +38,12 @@ CLAIM_LEASE = dt.timedelta(seconds=settings.NOTIFICATION_CLAIM_LEASE_SECONDS)
 
 # What notification_send did.
 SENT, NO_EMAIL, RETRY, FAILED, TAKEN, CANCELLED = "sent", "no_email", "retry", "failed", "taken", "cancelled"
+
+# After a sending could not be queued (the broker down), the process does not try again for this long: each
+# try would cost the broker's timeout again, and the rows wait for the sending sweep anyway.
+BROKER_PAUSE_SECONDS = 30
+
+logger = logging.getLogger(__name__)
 
 
 def notify(
@@ -84,13 +93,41 @@ def notify(
             "pk", flat=True
         )
     )
+    # robust: whatever goes wrong queueing after the commit must not turn a saved change into an error page.
+    transaction.on_commit(partial(queue_sendings, waiting), robust=True)
+    return waiting
+
+
+class _Broker:
+    # monotonic time until which no publish is tried (see BROKER_PAUSE_SECONDS); one per process
+    down_until = 0.0
+
+
+def queue_sendings(notification_ids) -> int:
+    """Queue a sending task for each of `notification_ids`; returns how many were queued.
+
+    A broker that is down (refusing, or hanging until BROKER_TIMEOUT_SECONDS) costs one timeout: the first
+    failed publish stops this call, and the process tries no publish for BROKER_PAUSE_SECONDS after it.
+    Nothing is lost: the rows wait, `pending`, for the sending sweep (beat, `manage.py run_reminders`,
+    `manage.py send_notifications`)."""
+    if time.monotonic() < _Broker.down_until:
+        return 0
     from .tasks import send_notification
 
-    for pk in waiting:
-        # robust: a broker that is down after the commit must not turn a saved change into an error page;
-        # the row waits, and `manage.py send_notifications` (or the next sweep) sends it.
-        transaction.on_commit(partial(send_notification.delay, pk), robust=True)
-    return waiting
+    queued = 0
+    for pk in notification_ids:
+        try:
+            send_notification.delay(pk)
+        except BrokerError as error:  # kombu's wrapping of the transport's connection errors and timeouts
+            _Broker.down_until = time.monotonic() + BROKER_PAUSE_SECONDS
+            logger.warning(
+                "The broker did not take a sending (%s); %d notification(s) wait for the sending sweep",
+                error,
+                len(notification_ids) - queued,
+            )
+            return queued
+        queued += 1
+    return queued
 
 
 def notification_send(notification_id: int) -> str:
@@ -164,17 +201,31 @@ def notification_mark_read(*, user, notification_ids=None) -> int:
 
 
 def retry_delay(attempts: int) -> int:
-    """Seconds before the next try after `attempts` failed ones: 1, 2, 4, 8 minutes."""
-    return 60 * 2 ** max(attempts - 1, 0)
+    """Seconds before the next try after `attempts` failed ones: 1, 2, 4, 8 minutes (with the default
+    NOTIFICATION_RETRY_BASE_SECONDS of 60)."""
+    return settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+
+
+def _retry_due(now: dt.datetime) -> Q:
+    """A pending row whose next try is due: never tried, or claimed for its last try longer ago than the
+    wait after that many failures. Without it the sending sweep (every minute) would retry a failing
+    sending every minute and cut the backoff short."""
+    due = Q(attempts=0)
+    for attempts in range(1, MAX_ATTEMPTS):
+        due |= Q(attempts=attempts, claimed_at__lt=now - dt.timedelta(seconds=retry_delay(attempts)))
+    return due
 
 
 def due_for_sending(*, limit: int = 500) -> list[int]:
     """The notifications waiting to be sent, oldest first: pending ones (their task lost while the broker
-    was down, or waiting for a retry) and claims older than CLAIM_LEASE (their worker died mid-send)."""
-    stale = timezone.now() - CLAIM_LEASE
+    was down, or a retry whose wait is over) and claims older than CLAIM_LEASE (their worker died
+    mid-send)."""
+    now = timezone.now()
     return list(
         Notification.objects.filter(status__in=[Status.PENDING, Status.SENDING])  # the partial index's condition
-        .filter(Q(status=Status.PENDING) | Q(claimed_at__lt=stale))
+        .filter(
+            (Q(status=Status.PENDING) & _retry_due(now)) | Q(status=Status.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+        )
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )

@@ -144,3 +144,28 @@ def test_the_beat_sweep_sends_what_a_lost_task_left_waiting_once(world, notify_m
     assert send_waiting_notifications.delay().get() == 1
     assert send_waiting_notifications.delay().get() == 0  # the second sweep finds nothing waiting
     assert len(mailoutbox) == 1 and Notification.objects.get(pk=pk).status == "sent"
+
+
+def test_the_sending_sweep_waits_out_the_backoff_of_a_failed_sending(world, notify_manager, settings):
+    """The sweep runs every minute; were a failed row due at once, it would be retried every minute."""
+    (pk,) = notify_manager()
+    settings.EMAIL_BACKEND = REFUSING
+    failed_at = timezone.now()
+    with time_machine.travel(failed_at, tick=False):
+        assert services.notification_send(pk) == services.RETRY
+        assert services.due_for_sending() == []
+    with time_machine.travel(failed_at + dt.timedelta(seconds=services.retry_delay(1) - 1), tick=False):
+        assert services.due_for_sending() == []
+    with time_machine.travel(failed_at + dt.timedelta(seconds=services.retry_delay(1) + 1), tick=False):
+        assert services.due_for_sending() == [pk]
+        assert services.notification_send(pk) == services.RETRY  # the second failure waits twice as long
+    second = failed_at + dt.timedelta(seconds=services.retry_delay(1) + 1)
+    with time_machine.travel(second + dt.timedelta(seconds=services.retry_delay(2) - 1), tick=False):
+        assert services.due_for_sending() == []
+    with time_machine.travel(second + dt.timedelta(seconds=services.retry_delay(2) + 1), tick=False):
+        assert services.due_for_sending() == [pk]
+
+
+def test_the_backoff_is_a_setting(settings):
+    settings.NOTIFICATION_RETRY_BASE_SECONDS = 1
+    assert [services.retry_delay(n) for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
