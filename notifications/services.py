@@ -133,9 +133,10 @@ def queue_sendings(notification_ids) -> int:
 def notification_send(notification_id: int) -> str:
     """Send one notification by e-mail, at most once:
 
-    1. claim it: `UPDATE … SET status='sending', attempts=attempts+1 WHERE id=… AND status='pending'` (or a
-       claim older than CLAIM_LEASE, left by a worker that died); no row updated means another sending has
-       it or it is done, and nothing is sent;
+    1. claim it: `UPDATE … SET status='sending', attempts=attempts+1 WHERE id=… AND status='pending'` (and,
+       after a failure, its backoff over), or a claim older than CLAIM_LEASE, left by a worker that died;
+       no row updated means another sending has it, it is done or its retry is not due yet, and nothing
+       is sent;
     2. a reminder whose cause is gone (the rule no longer finds it due) is `cancelled`: not sent, not shown;
     3. a recipient without an e-mail address, no longer active, or who chose no e-mail for the kind, is
        notified in the app only (`no_email`);
@@ -148,7 +149,7 @@ def notification_send(notification_id: int) -> str:
     mine = Notification.objects.filter(pk=notification_id, claimed_at=now)
     claimed = (
         Notification.objects.filter(pk=notification_id)
-        .filter(Q(status=Status.PENDING) | Q(status=Status.SENDING, claimed_at__lt=now - CLAIM_LEASE))
+        .filter(_sendable(now))
         .update(status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
     )
     if not claimed:
@@ -206,14 +207,15 @@ def retry_delay(attempts: int) -> int:
     return settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
 
 
-def _retry_due(now: dt.datetime) -> Q:
-    """A pending row whose next try is due: never tried, or claimed for its last try longer ago than the
-    wait after that many failures. Without it the sending sweep (every minute) would retry a failing
-    sending every minute and cut the backoff short."""
-    due = Q(attempts=0)
+def _sendable(now: dt.datetime) -> Q:
+    """The rows a sending may claim at `now`: pending ones whose next try is due — never tried, or claimed
+    for their last try longer ago than the wait after that many failures — and claims older than
+    CLAIM_LEASE. The wait is the row's, not the task's: the sending sweep (every minute) and a retried
+    task may both queue a failed row, and neither may cut its backoff short."""
+    retry_due = Q(attempts=0)
     for attempts in range(1, MAX_ATTEMPTS):
-        due |= Q(attempts=attempts, claimed_at__lt=now - dt.timedelta(seconds=retry_delay(attempts)))
-    return due
+        retry_due |= Q(attempts=attempts, claimed_at__lt=now - dt.timedelta(seconds=retry_delay(attempts)))
+    return (Q(status=Status.PENDING) & retry_due) | Q(status=Status.SENDING, claimed_at__lt=now - CLAIM_LEASE)
 
 
 def due_for_sending(*, limit: int = 500) -> list[int]:
@@ -223,9 +225,7 @@ def due_for_sending(*, limit: int = 500) -> list[int]:
     now = timezone.now()
     return list(
         Notification.objects.filter(status__in=[Status.PENDING, Status.SENDING])  # the partial index's condition
-        .filter(
-            (Q(status=Status.PENDING) & _retry_due(now)) | Q(status=Status.SENDING, claimed_at__lt=now - CLAIM_LEASE)
-        )
+        .filter(_sendable(now))
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
