@@ -63,7 +63,8 @@ class _Handler(socketserver.StreamRequestHandler):
                     server.released.wait()
                     return
                 message = email.message_from_bytes(data, policy=policy.default)
-                server.received(Received(tuple(recipients), str(message["Subject"]), message.get_content()))
+                body = message.get_content().replace("\r\n", "\n")
+                server.received(Received(tuple(recipients), str(message["Subject"]).strip(), body))
                 self._reply("250 OK queued")
             elif verb == "QUIT":
                 self._reply("221 Bye")
