@@ -4,6 +4,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list, env_str, env_url
@@ -198,7 +199,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_waiting_notifications",
         "schedule": float(NOTIFICATION_SWEEP_SECONDS),
     },
-    "purge-submission-keys": {"task": "hemgang.tasks.purge_submission_keys", "schedule": 24 * 60 * 60.0},
+    # At night, at a fixed hour: an interval of a day would start again at every restart of beat, and a
+    # beat restarted daily would never run it.
+    "purge-submission-keys": {"task": "hemgang.tasks.purge_submission_keys", "schedule": crontab(hour=3, minute=30)},
 }
 # A sending claimed this long ago died with its worker and may be claimed again (longer than any SMTP
 # conversation: the tasks' time limits end one well before).
