@@ -4,6 +4,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list, env_str, env_url
@@ -167,6 +168,26 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The queue this deployment's tasks go to and its workers consume (two test runs on one Redis each use their
+# own, so that neither's worker takes the other's tasks).
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
+# A broker that is down must not hold a page: a change is saved before its sendings are queued (on commit),
+# and a sending that cannot be queued waits in its row for the sending sweep. So a publish tries once more
+# at most, and gives up on a Redis that refuses at once or hangs after BROKER_TIMEOUT_SECONDS (the reads
+# too: a Redis that accepts the connection and never answers). The worker's BRPOP waits one second on the
+# server, well inside the read timeout.
+BROKER_TIMEOUT_SECONDS = env_int("BROKER_TIMEOUT_SECONDS", 2)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+    "socket_timeout": BROKER_TIMEOUT_SECONDS,
+    # acks_late on Redis: a task not acknowledged within this time is given to another worker. A retry
+    # waits in its worker for its countdown (up to 8 minutes, see notifications.services.retry_delay), so
+    # this must be longer, or the retry would be delivered twice (harmless, the sending claims its row,
+    # but noisy).
+    "visibility_timeout": 60 * 60,
+}
 # Celery beat's schedule (`celery -A hemgang beat`): the reminder sweep, the sweep that sends what a lost
 # task or a dead worker left, and the daily purge of used submission keys. Two beat processes do no harm: the
 # database stores each reminder once and a sending claims its row first.
@@ -178,11 +199,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_waiting_notifications",
         "schedule": float(NOTIFICATION_SWEEP_SECONDS),
     },
-    "purge-submission-keys": {"task": "hemgang.tasks.purge_submission_keys", "schedule": 24 * 60 * 60.0},
+    # At night, at a fixed hour: an interval of a day would start again at every restart of beat, and a
+    # beat restarted daily would never run it.
+    "purge-submission-keys": {"task": "hemgang.tasks.purge_submission_keys", "schedule": crontab(hour=3, minute=30)},
 }
 # A sending claimed this long ago died with its worker and may be claimed again (longer than any SMTP
 # conversation: the tasks' time limits end one well before).
 NOTIFICATION_CLAIM_LEASE_SECONDS = env_int("NOTIFICATION_CLAIM_LEASE_SECONDS", 600)
+# The first retry of a failed sending waits this long, each later one twice as long as the one before.
+NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 60)
 
 # E-mail through Django's mail framework.
 EMAIL_BACKEND = env_str(

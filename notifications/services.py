@@ -8,6 +8,8 @@ retry.
 """
 
 import datetime as dt
+import logging
+import time
 from functools import partial
 
 from django.conf import settings
@@ -17,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from kombu.exceptions import OperationalError as BrokerError
 
 from cases.models import Case, CaseEvent, Role, Team, User
 from cases.services import team_load
@@ -35,6 +38,12 @@ CLAIM_LEASE = dt.timedelta(seconds=settings.NOTIFICATION_CLAIM_LEASE_SECONDS)
 
 # What notification_send did.
 SENT, NO_EMAIL, RETRY, FAILED, TAKEN, CANCELLED = "sent", "no_email", "retry", "failed", "taken", "cancelled"
+
+# After a sending could not be queued (the broker down), the process does not try again for this long: each
+# try would cost the broker's timeout again, and the rows wait for the sending sweep anyway.
+BROKER_PAUSE_SECONDS = 30
+
+logger = logging.getLogger(__name__)
 
 
 def notify(
@@ -84,34 +93,64 @@ def notify(
             "pk", flat=True
         )
     )
+    # robust: whatever goes wrong queueing after the commit must not turn a saved change into an error page.
+    transaction.on_commit(partial(queue_sendings, waiting), robust=True)
+    return waiting
+
+
+class _Broker:
+    # monotonic time until which no publish is tried (see BROKER_PAUSE_SECONDS); one per process
+    down_until = 0.0
+
+
+def queue_sendings(notification_ids) -> int:
+    """Queue a sending task for each of `notification_ids`; returns how many were queued.
+
+    A broker that is down (refusing, or hanging until BROKER_TIMEOUT_SECONDS) costs one timeout: the first
+    failed publish stops this call, and the process tries no publish for BROKER_PAUSE_SECONDS after it.
+    Nothing is lost: the rows wait, `pending`, for the sending sweep (beat, `manage.py run_reminders`,
+    `manage.py send_notifications`)."""
+    if time.monotonic() < _Broker.down_until:
+        return 0
     from .tasks import send_notification
 
-    for pk in waiting:
-        # robust: a broker that is down after the commit must not turn a saved change into an error page;
-        # the row waits, and `manage.py send_notifications` (or the next sweep) sends it.
-        transaction.on_commit(partial(send_notification.delay, pk), robust=True)
-    return waiting
+    queued = 0
+    for pk in notification_ids:
+        try:
+            send_notification.delay(pk)
+        except BrokerError as error:  # kombu's wrapping of the transport's connection errors and timeouts
+            _Broker.down_until = time.monotonic() + BROKER_PAUSE_SECONDS
+            logger.warning(
+                "The broker did not take a sending (%s); %d notification(s) wait for the sending sweep",
+                error,
+                len(notification_ids) - queued,
+            )
+            return queued
+        queued += 1
+    return queued
 
 
 def notification_send(notification_id: int) -> str:
     """Send one notification by e-mail, at most once:
 
-    1. claim it: `UPDATE … SET status='sending', attempts=attempts+1 WHERE id=… AND status='pending'` (or a
-       claim older than CLAIM_LEASE, left by a worker that died); no row updated means another sending has
-       it or it is done, and nothing is sent;
+    1. claim it: `UPDATE … SET status='sending', attempts=attempts+1 WHERE id=… AND status='pending'` (and,
+       after a failure, its backoff over), or a claim older than CLAIM_LEASE, left by a worker that died;
+       no row updated means another sending has it, it is done or its retry is not due yet, and nothing
+       is sent;
     2. a reminder whose cause is gone (the rule no longer finds it due) is `cancelled`: not sent, not shown;
     3. a recipient without an e-mail address, no longer active, or who chose no e-mail for the kind, is
        notified in the app only (`no_email`);
     4. send through Django's mail framework, the text and an absolute link to the page;
     5. record `sent`; on an SMTP or network error record the error and put it back to `pending` with its
-       next attempt after a growing delay (which every sweep respects), or `failed` after MAX_ATTEMPTS.
+       next attempt after a growing delay (`next_attempt_at`, which every sweep and task respects), or
+       `failed` after MAX_ATTEMPTS.
     Called outside a transaction, as the task is, each step commits on its own: a claim must be visible to
     every other worker before anything is sent."""
     now = timezone.now()
     mine = Notification.objects.filter(pk=notification_id, claimed_at=now)
     claimed = (
         Notification.objects.filter(pk=notification_id)
-        .filter(_waiting(now) | Q(status=Status.SENDING, claimed_at__lt=now - CLAIM_LEASE))
+        .filter(_sendable(now))
         .update(status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
     )
     if not claimed:
@@ -168,13 +207,21 @@ def notification_mark_read(*, user, notification_ids=None) -> int:
 
 
 def retry_delay(attempts: int) -> int:
-    """Seconds before the next try after `attempts` failed ones: 1, 2, 4, 8 minutes."""
-    return 60 * 2 ** max(attempts - 1, 0)
+    """Seconds before the next try after `attempts` failed ones: 1, 2, 4, 8 minutes (with the default
+    NOTIFICATION_RETRY_BASE_SECONDS of 60)."""
+    return settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
 
 
 def _waiting(now: dt.datetime) -> Q:
     """Pending, and not waiting out a retry's backoff."""
     return Q(status=Status.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+
+
+def _sendable(now: dt.datetime) -> Q:
+    """The rows a sending may claim at `now`: pending ones whose next try is due, and claims older than
+    CLAIM_LEASE. The wait is the row's, not the task's: the sending sweep (every minute) and a retried
+    task may both queue a failed row, and neither may cut its backoff short."""
+    return _waiting(now) | Q(status=Status.SENDING, claimed_at__lt=now - CLAIM_LEASE)
 
 
 def retry_countdown(notification_id: int) -> int:
@@ -185,13 +232,12 @@ def retry_countdown(notification_id: int) -> int:
 
 def due_for_sending(*, limit: int = 500) -> list[int]:
     """The notifications waiting to be sent, oldest first: pending ones (their task lost while the broker
-    was down, or a retry whose backoff is over) and claims older than CLAIM_LEASE (their worker died
+    was down, or a retry whose wait is over) and claims older than CLAIM_LEASE (their worker died
     mid-send)."""
     now = timezone.now()
-    stale = now - CLAIM_LEASE
     return list(
         Notification.objects.filter(status__in=[Status.PENDING, Status.SENDING])  # the partial index's condition
-        .filter(_waiting(now) | Q(status=Status.SENDING, claimed_at__lt=stale))
+        .filter(_sendable(now))
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )

@@ -66,10 +66,8 @@ def test_an_smtp_failure_leaves_it_pending_with_the_error_and_a_later_run_sends_
     assert row.last_error == "SMTPServerDisconnected: Connection unexpectedly closed"
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    # The backoff holds for every sending and sweep: not tried again within the first minute.
-    assert services.due_for_sending() == [] and services.notification_send(pk) == services.TAKEN
-    with time_machine.travel(row.next_attempt_at + dt.timedelta(seconds=1)):
-        assert services.due_for_sending() == [pk]
+    assert services.notification_send(pk) == services.TAKEN  # its retry is not due yet
+    with time_machine.travel(row.claimed_at + dt.timedelta(seconds=services.retry_delay(1) + 1)):
         assert services.notification_send(pk) == services.SENT
         assert services.notification_send(pk) == services.TAKEN
     assert len(mailoutbox) == 1
@@ -77,18 +75,25 @@ def test_an_smtp_failure_leaves_it_pending_with_the_error_and_a_later_run_sends_
     assert (row.status, row.attempts, row.last_error) == ("sent", 2, "")
 
 
-def test_the_task_retries_an_smtp_failure_after_its_backoff_and_sends_once(world, notify_manager, mailoutbox, settings):
-    """Applied in-process, Celery runs the retry at once instead of after its countdown: the row's backoff
-    still holds, and the retry after it sends."""
+def test_a_retry_that_comes_before_its_backoff_sends_nothing_and_the_sweep_sends_it_later(
+    world, notify_manager, mailoutbox, settings
+):
+    """Applied in-process (as without Redis), Celery runs the retry at once instead of after its countdown:
+    the row's backoff is not over, so the retry leaves it waiting, and the sending sweep sends it once its
+    wait is over. (With a worker the retry comes after its countdown: tests/notifications/
+    test_worker_and_beat.py.)"""
+    from notifications.tasks import send_waiting_notifications
+
     (pk,) = notify_manager()
     settings.EMAIL_BACKEND = REFUSING_ONCE
     RefusingOnceBackend.refused = 0
     assert send_notification.apply(args=[pk], throw=False).get() == "taken"
     row = Notification.objects.get(pk=pk)
-    assert RefusingOnceBackend.refused == 1 and (row.status, row.attempts) == ("pending", 1)
-    assert 59 <= services.retry_countdown(pk) <= 61
-    with time_machine.travel(row.next_attempt_at + dt.timedelta(seconds=1)):
-        assert send_notification.apply(args=[pk]).get() == "sent"
+    assert RefusingOnceBackend.refused == 1 and mailoutbox == []
+    assert (row.status, row.attempts) == ("pending", 1) and row.last_error.startswith("ConnectionRefusedError")
+    assert send_waiting_notifications.delay().get() == 0
+    with time_machine.travel(row.claimed_at + dt.timedelta(seconds=services.retry_delay(1) + 1)):
+        assert send_waiting_notifications.delay().get() == 1
     row.refresh_from_db()
     assert (row.status, row.attempts, len(mailoutbox)) == ("sent", 2, 1)
 
@@ -96,14 +101,16 @@ def test_the_task_retries_an_smtp_failure_after_its_backoff_and_sends_once(world
 def test_after_the_last_attempt_it_is_marked_failed_and_no_longer_sent(world, notify_manager, settings):
     (pk,) = notify_manager()
     settings.EMAIL_BACKEND = REFUSING
-    outcomes, start = [], timezone.now()
-    for hour in range(services.MAX_ATTEMPTS + 1):
-        with time_machine.travel(start + dt.timedelta(hours=hour)):  # past each backoff
+    outcomes, moment = [], timezone.now()
+    for _ in range(services.MAX_ATTEMPTS + 1):
+        with time_machine.travel(moment, tick=False):
             outcomes.append(services.notification_send(pk))
+        moment += dt.timedelta(seconds=services.retry_delay(services.MAX_ATTEMPTS) + 1)  # past every backoff
     assert outcomes == [services.RETRY] * (services.MAX_ATTEMPTS - 1) + [services.FAILED, services.TAKEN]
     row = Notification.objects.get(pk=pk)
     assert (row.status, row.attempts) == ("failed", services.MAX_ATTEMPTS) and row.last_error
-    assert services.due_for_sending() == []
+    with time_machine.travel(moment):
+        assert services.due_for_sending() == []
 
 
 def test_the_retries_wait_longer_each_time():
@@ -156,3 +163,28 @@ def test_the_beat_sweep_sends_what_a_lost_task_left_waiting_once(world, notify_m
     assert send_waiting_notifications.delay().get() == 1
     assert send_waiting_notifications.delay().get() == 0  # the second sweep finds nothing waiting
     assert len(mailoutbox) == 1 and Notification.objects.get(pk=pk).status == "sent"
+
+
+def test_the_sending_sweep_waits_out_the_backoff_of_a_failed_sending(world, notify_manager, settings):
+    """The sweep runs every minute; were a failed row due at once, it would be retried every minute."""
+    (pk,) = notify_manager()
+    settings.EMAIL_BACKEND = REFUSING
+    failed_at = timezone.now()
+    with time_machine.travel(failed_at, tick=False):
+        assert services.notification_send(pk) == services.RETRY
+        assert services.due_for_sending() == []
+    with time_machine.travel(failed_at + dt.timedelta(seconds=services.retry_delay(1) - 1), tick=False):
+        assert services.due_for_sending() == []
+    with time_machine.travel(failed_at + dt.timedelta(seconds=services.retry_delay(1) + 1), tick=False):
+        assert services.due_for_sending() == [pk]
+        assert services.notification_send(pk) == services.RETRY  # the second failure waits twice as long
+    second = failed_at + dt.timedelta(seconds=services.retry_delay(1) + 1)
+    with time_machine.travel(second + dt.timedelta(seconds=services.retry_delay(2) - 1), tick=False):
+        assert services.due_for_sending() == []
+    with time_machine.travel(second + dt.timedelta(seconds=services.retry_delay(2) + 1), tick=False):
+        assert services.due_for_sending() == [pk]
+
+
+def test_the_backoff_is_a_setting(settings):
+    settings.NOTIFICATION_RETRY_BASE_SECONDS = 1
+    assert [services.retry_delay(n) for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
