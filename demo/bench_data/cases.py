@@ -370,8 +370,9 @@ class Generator:
         )
         parts = ["morning", "day"] + (["evening"] if team.day_ends_at >= dt.time(21) else [])
         interventions = []
-        for type_id in rng.sample(self.org.type_ids, k=rng.randint(2, 4)):
-            row = {"times": rng.choice([1, 1, 2]), "minutes": rng.choice([15, 20, 30, 45]), "part": rng.choice(parts)}
+        for type_id in rng.sample(self.org.type_ids, k=rng.randint(2, 3)):
+            row = {"times": rng.choice([1, 1, 1, 2]), "minutes": rng.choice([15, 20, 30, 45])}
+            row["part"] = rng.choice(parts)
             row["pk"] = self.w[Intervention].add(
                 decision_id=pk,
                 intervention_type_id=type_id,
@@ -429,10 +430,10 @@ class Generator:
         invitation = self.message(life, ts, "meeting_invitation", sent + 10 * MINUTE, officer, receivers, stop)
         for acks, _ in (notice, invitation):
             self.confirm(life, meeting, acks)
-        for day in sorted(rng.sample(range(2, (end_day - start_day).days), k=2)):
+        for day in sorted(rng.sample(range(2, (end_day - start_day).days), k=rng.randint(1, 2))):
             at = aware(start_day + dt.timedelta(days=day), dt.time(15, rng.randrange(0, 60, 5)))
             self.message(life, ts, "summary", at, rng.choice(usk), receivers, stop)
-        for day in rng.sample(range(1, (end_day - start_day).days), k=rng.randint(1, 3)):
+        for day in rng.sample(range(1, (end_day - start_day).days), k=rng.randint(1, 2)):
             at = aware(start_day + dt.timedelta(days=day), dt.time(20, rng.randrange(0, 60, 5)))
             self.message(life, ts, "summary", at, client.coordinator_user, [(None, None)], stop, sender=client.group.pk)
         self.journal(life, ts, start_day, end_day, stop)
