@@ -150,7 +150,10 @@ def active(users) -> list[User]:
 
 
 def team_staff(team_id: int | None):
-    """The team's staff (its members who do the work): 'the team' as a reminder's recipient."""
+    """The team's staff (its members who do the work): 'the team' as a reminder's recipient. A case without
+    a team yet (a referral) has nobody here."""
+    if team_id is None:
+        return User.objects.none()
     return User.objects.filter(team_id=team_id, role=Role.TEAM_STAFF, is_active=True).order_by("pk")
 
 
