@@ -115,7 +115,7 @@ class LegalBasisAdmin(CatalogueAdmin):
 @admin.register(User)
 class UserAdmin(MunicipalityScopedAdmin, BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "profession", "team", "municipality", "is_active"]
-    list_filter = ["role", "team", "is_active"]
+    list_filter = ["role", ("team", admin.RelatedOnlyFieldListFilter), "is_active"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Hemgång"), {"fields": ("municipality", "role", "profession", "team", "shift")}),

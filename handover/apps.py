@@ -14,7 +14,7 @@ class HandoverConfig(AppConfig):
         warns when a case has no day receiver. Its rules join the rule set, the case's receivers are
         known to the core's rules, and the menu links to the inbox with what is still to acknowledge. Its
         reminder rules (a decision ending with no handover drafted, messages not acknowledged) join the
-        sweep."""
+        sweep, and hemtjänst's coordinators hear of the follow-up meeting tomorrow."""
         from cases import hooks
         from cases.models import CaseState
         from notifications import reminders as notifications_reminders
@@ -35,3 +35,4 @@ class HandoverConfig(AppConfig):
         scheduling_hooks.on_meeting_moved(services.meeting_moved_notice)
         for rule in reminders.RULES:
             notifications_reminders.register_rule(rule)
+        scheduling_hooks.register_meeting_audience(reminders.meeting_hemtjanst_audience)

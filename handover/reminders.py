@@ -18,6 +18,8 @@ from cases.models import OPEN_STATES, Case, CaseState, Recipient, Role, User
 from notifications.models import Notification
 from notifications.reminders import Due, Leads, Rule, Setting, local_day, team_staff, unit_managers
 from scheduling.calendar import add_working_hours, hemtjanst_office_hours, team_hours
+from scheduling.hooks import Audience
+from scheduling.models import MeetingParticipant
 
 from .models import Delivery
 
@@ -72,19 +74,21 @@ def decision_ending_find(now: dt.datetime):
                 "The decision for case %(reference)s ends on %(day)s and no handover to hemtjänst has been "
                 "drafted. Write the handover in time, so that hemtjänst can take over."
             ) % {"reference": case.reference, "day": _day(end)}
-        yield Due(
-            object_id=case.pk,
-            due_on=end,
-            case=case,
-            recipients=[
-                *team_staff(case.team_id),
-                *unit_managers(team_id=case.team_id, municipality_id=case.municipality_id),
-            ],
-            subject=subject,
-            body=body,
-            url_name="handover_edit",
-            url_args=(case.pk,),
-        )
+        # The team writes the handover; its unit managers follow the case on its page.
+        for recipients, url_name in (
+            (team_staff(case.team_id), "handover_edit"),
+            (unit_managers(team_id=case.team_id, municipality_id=case.municipality_id), "case_detail"),
+        ):
+            yield Due(
+                object_id=case.pk,
+                due_on=end,
+                case=case,
+                recipients=recipients,
+                subject=subject,
+                body=body,
+                url_name=url_name,
+                url_args=(case.pk,),
+            )
 
 
 def decision_ending_still(case_id: int, due_on: dt.date, now: dt.datetime) -> bool:
@@ -234,6 +238,30 @@ def message_still(delivery_id: int, due_on: dt.date, now: dt.datetime) -> bool:
     return Delivery.objects.filter(
         pk=delivery_id, acknowledged_at__isnull=True, message__case__state__in=OPEN_STATES
     ).exists()
+
+
+# --- the follow-up meeting tomorrow, for hemtjänst (scheduling's rule; hemtjänst's receivers are ours) -----
+
+
+def meeting_hemtjanst_audience(meeting) -> list[Audience]:
+    """Hemtjänst's side of the meeting (001: "hemtjänst dag och natt" take part): the members of the case's
+    day coordinator receivers when hemtjänst day takes part, of its night coordinators when the night
+    does. They read the invitation in their inbox (the case's meeting page is the team's)."""
+    roles = {participant.role for participant in meeting.participants.all()}
+    kinds = [
+        kind
+        for role, kind in (
+            (MeetingParticipant.Role.HEMTJANST_DAY, Recipient.Kind.COORDINATOR_DAY),
+            (MeetingParticipant.Role.HEMTJANST_NIGHT, Recipient.Kind.COORDINATOR_NIGHT),
+        )
+        if role in roles
+    ]
+    if not kinds:
+        return []
+    users = User.objects.filter(
+        recipients__case_links__case_id=meeting.case_id, recipients__kind__in=kinds, is_active=True
+    ).distinct()
+    return [Audience(list(users.order_by("pk")), "inbox")]
 
 
 MESSAGE_ROLES = (Role.COORDINATOR, Role.TEAM_STAFF, Role.UNIT_MANAGER, Role.CASE_OFFICER)

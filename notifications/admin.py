@@ -92,7 +92,7 @@ class ReminderSettingAdmin(MunicipalityScopedAdmin):
 
     form = ReminderSettingForm
     list_display = ["name", "value", "team", "municipality"]
-    list_filter = ["name", "team"]
+    list_filter = ["name", ("team", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["team", "municipality"]
 
     def get_changeform_initial_data(self, request):

@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from cases.models import OPEN_STATES, RUNNING_STATES, Case, CaseState, Consent, Role
+from cases.models import OPEN_STATES, RUNNING_STATES, Case, CaseState, Consent, Referral, Role
 from cases.models.case import consent_status
 
 from .models import Notification
@@ -167,9 +167,14 @@ def payment_starts_on(case) -> dt.date:
 
 
 def _waiting_in_hospital():
+    """Referrals from a hospital ward (lag 2017:612 is about slutenvård: a short-term care home is the
+    municipality's own), ready for discharge and not home yet."""
     return (
         Case.objects.filter(
-            state__in=NOT_HOME_STATES, homecoming_at__isnull=True, referral__ready_for_discharge_at__isnull=False
+            state__in=NOT_HOME_STATES,
+            homecoming_at__isnull=True,
+            referral__source=Referral.Source.HOSPITAL,
+            referral__ready_for_discharge_at__isnull=False,
         )
         .select_related("referral", "municipality", "case_officer")
         .order_by("pk")
@@ -205,9 +210,11 @@ def _payment_due(now: dt.datetime, *, started: bool):
             object_id=case.pk,
             due_on=first,
             case=case,
+            # The team's unit managers once a team is given (a referral without one is the case officer's
+            # alone: no unit manager may open it yet).
             recipients=[
                 *_officer(case),
-                *unit_managers(team_id=case.team_id, municipality_id=case.municipality_id),
+                *(unit_managers(team_id=case.team_id, municipality_id=case.municipality_id) if case.team_id else []),
             ],
             subject=subject,
             body=body,

@@ -86,6 +86,12 @@ def notify(
     if not rows:
         return []
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if due_on is not None:
+        # A reminder cancelled because its cause was gone, whose cause is back (a renewal withdrawn, a
+        # meeting moved away and back): it was never sent, so it may wait to be sent again.
+        Notification.objects.filter(key__in=[row.key for row in rows], status=Status.CANCELLED).update(
+            status=Status.PENDING, attempts=0, claimed_at=None, next_attempt_at=None
+        )
     # The rows of this call and any of an earlier call still waiting: queueing one twice is harmless, the
     # sending claims it first.
     waiting = list(
@@ -158,14 +164,14 @@ def notification_send(notification_id: int) -> str:
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     from .reminders import cause_gone  # reminders stores through notify(): imported here, not at the top
 
-    if cause_gone(notification, now):
-        mine.update(status=Status.CANCELLED)
-        return CANCELLED
     user = notification.recipient
-    if not (user.is_active and user.email and wants_email(user, notification.kind)):
-        mine.update(status=Status.NO_EMAIL)
-        return NO_EMAIL
     try:
+        if cause_gone(notification, now):
+            mine.update(status=Status.CANCELLED)
+            return CANCELLED
+        if not (user.is_active and user.email and wants_email(user, notification.kind)):
+            mine.update(status=Status.NO_EMAIL)
+            return NO_EMAIL
         link = absolute_url(notification.url_name, *notification.url_args)
         EmailMessage(notification.subject, f"{notification.body}\n\n{link}", None, [user.email]).send()
     except Exception as error:  # SMTP refusals and timeouts (OSError), and anything else: never left 'sending'
@@ -219,9 +225,17 @@ def _waiting(now: dt.datetime) -> Q:
 
 def _sendable(now: dt.datetime) -> Q:
     """The rows a sending may claim at `now`: pending ones whose next try is due, and claims older than
-    CLAIM_LEASE. The wait is the row's, not the task's: the sending sweep (every minute) and a retried
-    task may both queue a failed row, and neither may cut its backoff short."""
-    return _waiting(now) | Q(status=Status.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+    CLAIM_LEASE with tries left. The wait is the row's, not the task's: the sending sweep (every minute)
+    and a retried task may both queue a failed row, and neither may cut its backoff short."""
+    return _waiting(now) | Q(status=Status.SENDING, claimed_at__lt=now - CLAIM_LEASE, attempts__lt=MAX_ATTEMPTS)
+
+
+def _fail_abandoned(now: dt.datetime) -> int:
+    """Claims that died with their worker MAX_ATTEMPTS times (a worker killed on the same row each time)
+    are marked failed, so that the failure shows instead of the row being claimed for ever."""
+    return Notification.objects.filter(
+        status=Status.SENDING, claimed_at__lt=now - CLAIM_LEASE, attempts__gte=MAX_ATTEMPTS
+    ).update(status=Status.FAILED, last_error="The sending never finished: its worker stopped on every attempt")
 
 
 def retry_countdown(notification_id: int) -> int:
@@ -233,8 +247,9 @@ def retry_countdown(notification_id: int) -> int:
 def due_for_sending(*, limit: int = 500) -> list[int]:
     """The notifications waiting to be sent, oldest first: pending ones (their task lost while the broker
     was down, or a retry whose wait is over) and claims older than CLAIM_LEASE (their worker died
-    mid-send)."""
+    mid-send); claims that died on every attempt are marked failed first."""
     now = timezone.now()
+    _fail_abandoned(now)
     return list(
         Notification.objects.filter(status__in=[Status.PENDING, Status.SENDING])  # the partial index's condition
         .filter(_sendable(now))

@@ -29,8 +29,18 @@ def send_waiting_notifications() -> int:
     return len(waiting)
 
 
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def run_reminders() -> list[str]:
+    """The reminder sweep (Celery beat, every REMINDER_SWEEP_SECONDS): one task per rule, so that a slow
+    rule's time limit never silences the rules after it. Run twice, or by two beat processes, it stores
+    and sends each reminder once."""
+    kinds = [rule.kind for rule in reminders.rules()]
+    for kind in kinds:
+        run_reminder_rule.delay(kind)
+    return kinds
+
+
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
-def run_reminders() -> dict[str, int]:
-    """The reminder sweep (Celery beat, every REMINDER_SWEEP_SECONDS): store what is due and queue its
-    sending. Run twice, or by two beat processes, it stores and sends each reminder once."""
-    return reminders.sweep()
+def run_reminder_rule(kind: str) -> int:
+    """One rule's part of the sweep: store what it finds due and queue its sending."""
+    return reminders.sweep(kinds=[kind]).get(kind, 0)

@@ -33,3 +33,30 @@ def meeting_moved(*, meeting, actor, previous_starts_at) -> list[Notice]:
     for effect in _meeting_moved:
         notices += effect(meeting=meeting, actor=actor, previous_starts_at=previous_starts_at) or []
     return notices
+
+
+@dataclass(frozen=True)
+class Audience:
+    """People an app above scheduling adds to a meeting reminder, with the page that is theirs to open
+    (hemtjänst's coordinators read the invitation in their inbox, not the case's meeting page)."""
+
+    users: list
+    url_name: str
+    url_args: tuple = ()
+
+
+# Called with a booked meeting; each returns the audiences it adds to the meeting's reminders.
+_meeting_audiences: list[Callable[..., list[Audience]]] = []
+
+
+def register_meeting_audience(source: Callable[..., list[Audience]]) -> Callable[..., list[Audience]]:
+    if source not in _meeting_audiences:
+        _meeting_audiences.append(source)
+    return source
+
+
+def meeting_audiences(meeting) -> list[Audience]:
+    audiences: list[Audience] = []
+    for source in _meeting_audiences:
+        audiences += source(meeting) or []
+    return audiences

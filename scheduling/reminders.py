@@ -27,7 +27,7 @@ from cases.models import OPEN_STATES, RUNNING_STATES, Role
 from notifications.models import Notification
 from notifications.reminders import Due, Leads, Rule, Setting, active, at_local, day_bounds, local_day, team_staff
 
-from . import calendar
+from . import calendar, hooks
 from .models import FollowUpMeeting, MeetingParticipant, Visit
 
 Kind = Notification.Kind
@@ -126,15 +126,20 @@ def meeting_tomorrow_is_due(meeting: FollowUpMeeting, now: dt.datetime) -> bool:
     return day == today + dt.timedelta(days=1) or (day == today and meeting.starts_at > now)
 
 
-def _meeting_people(meeting: FollowUpMeeting) -> list:
-    """The participants who are users, the chair and the case officer (each once: notify keys by user)."""
-    users = [p.user for p in meeting.participants.all() if p.user_id is not None]
+def _meeting_people(meeting: FollowUpMeeting, staff: "_TeamStaff") -> list:
+    """The participants who are users, the team's staff when the team takes part (its participant row
+    names the team, not a person), the chair and the case officer (each once: notify keys by user).
+    Hemtjänst's participants are added by handover (`scheduling.hooks.register_meeting_audience`)."""
+    participants = meeting.participants.all()
+    users = [p.user for p in participants if p.user_id is not None]
+    if any(p.role == MeetingParticipant.Role.TEAM for p in participants):
+        users += staff(meeting.case.team_id)
     users += [meeting.chair, meeting.case.case_officer]
     return active(user for user in users if user is not None)
 
 
 def meeting_tomorrow_find(now: dt.datetime):
-    today = local_day(now)
+    today, staff = local_day(now), _TeamStaff()
     for meeting in _booked_meetings(today, today + dt.timedelta(days=1)):
         if not meeting_tomorrow_is_due(meeting, now):
             continue
@@ -149,7 +154,18 @@ def meeting_tomorrow_find(now: dt.datetime):
                 "day": _day(day),
                 "time": _time(meeting.starts_at),
             }
-        yield _meeting_due(meeting, recipients=_meeting_people(meeting), subject=subject, body=body)
+        yield _meeting_due(meeting, recipients=_meeting_people(meeting, staff), subject=subject, body=body)
+        for audience in hooks.meeting_audiences(meeting):
+            yield Due(
+                object_id=meeting.pk,
+                due_on=day,
+                case=meeting.case,
+                recipients=active(audience.users),
+                subject=subject,
+                body=body,
+                url_name=audience.url_name,
+                url_args=audience.url_args,
+            )
 
 
 # 2. Hemtjänst has not confirmed it ----------------------------------------------------------------------

@@ -69,9 +69,15 @@ def test_decision_ending_three_days_before_tells_the_team_and_its_unit_manager_o
     assert recipients(rows) == ["manager", "staff"]
     assert {(row.object_id, row.due_on) for row in rows} == {(running.pk, END)}
     assert send(Kind.DECISION_ENDING, at(dt.date(2026, 3, 8), 7)) == ["sent", "sent"]
-    mail = mailoutbox[0]
-    assert running.reference in mail.subject and mail.body.endswith(f"/cases/{running.pk}/handover/")
-    assert "Testberg" not in mail.subject + mail.body
+    # The team writes the handover; the unit manager, who may not edit it, is led to the case.
+    links = {row.recipient.username: row.path for row in rows}
+    assert links == {"staff": f"/cases/{running.pk}/handover/", "manager": f"/cases/{running.pk}/"}
+    for mail in mailoutbox:
+        assert running.reference in mail.subject and "Testberg" not in mail.subject + mail.body
+    assert sorted(mail.body.rsplit("\n", 1)[-1].split("/", 3)[-1] for mail in mailoutbox) == [
+        f"cases/{running.pk}/",
+        f"cases/{running.pk}/handover/",
+    ]
     assert sweep(Kind.DECISION_ENDING, at(dt.date(2026, 3, 8), 8)) == []
     assert sweep(Kind.DECISION_ENDING, at(END, 8)) == []  # the same end date: already sent
     assert send(Kind.DECISION_ENDING, at(END, 8)) == ["taken", "taken"]

@@ -231,7 +231,7 @@ def test_the_menu_counts_at_most_a_hundred(world, login):
 def test_the_choices_offer_the_kinds_of_the_role(world, login):
     manager = login(world.manager).get(reverse("notification_preferences")).content.decode()
     assert "Nytt meddelande" in manager and "Team över kapacitet" in manager
-    assert "Betalningsansvaret (LUS) har börjat" in manager and "Samtycket går snart ut" not in manager
+    assert "Betalningsansvaret (LUS) har inträtt" in manager and "Samtycket går snart ut" not in manager
     officer = login(world.officer).get(reverse("notification_preferences")).content.decode()
     assert "Samtycket går snart ut" in officer and "Nytt meddelande" not in officer
     coordinator = login(world.coordinator).get(reverse("notification_preferences")).content.decode()
@@ -309,7 +309,7 @@ def test_the_unit_manager_sees_the_teams_notices_of_30_days_with_counts(world, l
     assert decided.reference in page and "Inget ärende" in page  # the municipality's row
     assert "andra teamet" not in page and "annan kommun" not in page and "gammal" not in page
     assert "SMTPServerDisconnected: Connection unexpectedly closed" in page
-    for label, count in (("Skickade", 1), ("Misslyckade", 1), ("Väntar", 2), ("Bara i Hemgång", 1)):
+    for label, count in (("Skickade", 1), ("Misslyckade", 1), ("Väntande", 2), ("Bara i Hemgång", 1)):
         assert f'{label} <span class="count">{count}</span>' in page
     assert 'Inte längre aktuella <span class="count">1</span>' in page
     assert decided.client.full_name not in page  # case references only

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases import services as cases_services
+from cases.models import Referral
 from notifications import reminders
 from notifications.models import Notification, ReminderSetting
 
@@ -175,16 +176,21 @@ def test_case_open_after_end_for_a_case_ended_before_the_sending_is_cancelled(ma
 # --- payment responsibility (lag 2017:612) ---------------------------------------------------------------
 
 
-def _waiting(world, ready_at: dt.datetime):
-    """A referral whose client is ready for discharge at `ready_at` and is not home yet."""
+def _waiting(world, ready_at: dt.datetime, *, team=True, **fields):
+    """A referral from a hospital ward whose client is ready for discharge at `ready_at` and is not home
+    yet; given to the team (the unit manager's to follow) unless `team` is false."""
     with time_machine.travel(ready_at, tick=False):
         day = ready_at.date()
-        return f.referred_case(
+        case = f.referred_case(
             world.officer,
             ready_for_discharge_at=ready_at,
             admitted_on=day - dt.timedelta(days=5),
             planned_homecoming_on=day + dt.timedelta(days=1),
+            **({"source": Referral.Source.HOSPITAL} | fields),
         )
+        if team:
+            case = cases_services.case_assign_team(actor=world.officer, case=case, team=world.team)
+        return case
 
 
 @pytest.fixture
@@ -321,3 +327,17 @@ def test_a_sweep_does_not_grow_with_ended_cases(mail_world, start_case):
     _ended_cases(mail_world, start_case, 4)
     assert _sweep_queries(moment) == first
     assert Notification.objects.count() == stored > 0
+
+
+def test_payment_is_the_case_officers_alone_while_the_referral_has_no_team(mail_world):
+    """No unit manager may open a referral without a team yet: the case officer is told."""
+    _waiting(mail_world, at(dt.date(2026, 3, 1), 10), team=False)
+    assert recipients(sweep(Kind.PAYMENT_STARTED, at(dt.date(2026, 3, 4), 8))) == ["officer"]
+
+
+def test_no_payment_responsibility_for_a_client_in_a_short_term_care_home(mail_world):
+    """Lag (2017:612) is about discharge from hospital (slutenvård); a short-term care home is the
+    municipality's own."""
+    _waiting(mail_world, at(dt.date(2026, 3, 1), 10), source=Referral.Source.SHORT_TERM)
+    assert sweep(Kind.PAYMENT_TOMORROW, at(dt.date(2026, 3, 3), 8)) == []
+    assert sweep(Kind.PAYMENT_STARTED, at(dt.date(2026, 3, 4), 8)) == []

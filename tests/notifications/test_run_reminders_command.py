@@ -64,3 +64,13 @@ def test_make_run_sweeps_beside_the_server_without_redis_and_stops_the_sweeps_wi
     assert "manage.py run_reminders --every $${REMINDER_SWEEP_SECONDS:-60} & sweeps=$$!" in recipe
     assert "trap 'kill $$sweeps 2>/dev/null' EXIT" in recipe
     assert recipe.rstrip().endswith("manage.py runserver --insecure 127.0.0.1:$${PORT:-8000}")
+
+
+def test_the_beat_task_runs_one_task_per_rule(consent_ending, mailoutbox, django_capture_on_commit_callbacks):
+    """Each rule in a task of its own: a slow rule's time limit cannot silence the rules after it."""
+    from notifications.tasks import run_reminders
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_reminders.delay().get() == [rule.kind for rule in reminders.rules()]
+    assert [m.to for m in mailoutbox] == [["handlaggare@example.org"]]
+    assert Notification.objects.get(kind="consent_ending").status == "sent"

@@ -5,6 +5,7 @@ import datetime as dt
 
 import time_machine
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from notifications import services
@@ -188,3 +189,41 @@ def test_the_sending_sweep_waits_out_the_backoff_of_a_failed_sending(world, noti
 def test_the_backoff_is_a_setting(settings):
     settings.NOTIFICATION_RETRY_BASE_SECONDS = 1
     assert [services.retry_delay(n) for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
+
+
+def _reminder(world, due_on):
+    with transaction.atomic():
+        return services.notify(
+            kind="consent_ending",
+            key=f"consent_ending:41:{due_on}",
+            recipients=[world.manager],
+            subject="Hemgång: samtycket går ut",
+            body="Förnya samtycket i tid.",
+            url_name="home",
+            municipality_id=world.town.pk,
+            object_id=41,
+            due_on=due_on,
+        )
+
+
+def test_a_cancelled_reminder_whose_cause_is_back_waits_to_be_sent_again(world):
+    """Cancelled because its cause was gone (never sent), found due again by a sweep (the cause is back):
+    it waits again, with its attempts reset; a reminder already sent is never put back."""
+    due = timezone.localdate()
+    (pk,) = _reminder(world, due)
+    Notification.objects.filter(pk=pk).update(status="cancelled", attempts=1, claimed_at=timezone.now())
+    assert _reminder(world, due) == [pk]
+    row = Notification.objects.get(pk=pk)
+    assert (row.status, row.attempts, row.claimed_at) == ("pending", 0, None)
+    Notification.objects.filter(pk=pk).update(status="sent", sent_at=timezone.now())
+    assert _reminder(world, due) == [] and Notification.objects.get(pk=pk).status == "sent"
+
+
+def test_a_row_whose_worker_died_on_every_attempt_is_marked_failed(world, notify_manager):
+    (pk,) = notify_manager()
+    long_ago = timezone.now() - services.CLAIM_LEASE - dt.timedelta(minutes=1)
+    Notification.objects.filter(pk=pk).update(status="sending", attempts=services.MAX_ATTEMPTS, claimed_at=long_ago)
+    assert services.notification_send(pk) == services.TAKEN  # no tries left
+    assert services.due_for_sending() == []
+    row = Notification.objects.get(pk=pk)
+    assert row.status == "failed" and "worker stopped" in row.last_error

@@ -67,13 +67,15 @@ def with_email(*users):
 
 @pytest.fixture
 def meeting(world, start_case):
-    """The day-6 meeting on Wednesday 25 November 2026 at 10:00. The team's participant row and hemtjänst's
-    are linked to users here (booking links only the case officer's), so the rule's participants are seen."""
+    """The day-6 meeting on Wednesday 25 November 2026 at 10:00, as the start of the support books it: the
+    case officer's participant row names a user, the team's and hemtjänst's name their units."""
     case = start_case(FRIDAY)
     meeting = case.follow_up_meeting
     assert meeting.starts_at == at(dt.date(2026, 11, 25), 10)
-    meeting.participants.filter(role=MeetingParticipant.Role.TEAM).update(user=world.staff)
-    meeting.participants.filter(role=MeetingParticipant.Role.HEMTJANST_DAY).update(user=world.coordinator)
+    assert {p.role for p in meeting.participants.all() if p.user_id is None} >= {
+        MeetingParticipant.Role.TEAM,
+        MeetingParticipant.Role.HEMTJANST_DAY,
+    }
     with_email(world.officer, world.staff, world.coordinator, world.other_staff)
     return meeting
 
@@ -98,12 +100,18 @@ def test_working_days_are_counted_over_weekends_and_holidays():
 # --- 1. the meeting tomorrow --------------------------------------------------------------------------
 
 
-def test_it_reminds_the_participants_the_day_before_and_mails_each_once(world, meeting):
+def test_it_reminds_the_participants_the_day_before_and_mails_each_once(world, meeting, login):
     stored = sweep(at(dt.date(2026, 11, 24), 7), Kind.MEETING_TOMORROW)
     assert [row.recipient for row in stored] == sorted(
         [world.officer, world.staff, world.coordinator], key=lambda u: u.pk
     )
     assert {(row.object_id, row.due_on) for row in stored} == {(meeting.pk, dt.date(2026, 11, 25))}
+    # The team reads the meeting in the case; hemtjänst's coordinator the invitation in the inbox (the case's
+    # meeting page is not theirs to open).
+    links = {row.recipient: row.path for row in stored}
+    assert links[world.staff] == links[world.officer] == reverse("meeting", args=[meeting.case_id])
+    assert links[world.coordinator] == reverse("inbox")
+    assert login(world.coordinator).get(links[world.coordinator]).status_code == 200
     assert send_all(at(dt.date(2026, 11, 24), 7, 1), Kind.MEETING_TOMORROW) == ["sent"] * 3
     reference = meeting.case.reference
     assert len(mail.outbox) == 3
@@ -159,7 +167,8 @@ def test_tomorrow_is_the_calendar_day_when_summer_time_begins(world, start_case)
     assert meeting.starts_at == dt.datetime(2026, 3, 30, 10, tzinfo=STOCKHOLM)
     assert sweep(dt.datetime(2026, 3, 28, 23, 30, tzinfo=STOCKHOLM), Kind.MEETING_TOMORROW) == []
     stored = sweep(dt.datetime(2026, 3, 29, 23, 30, tzinfo=STOCKHOLM), Kind.MEETING_TOMORROW)
-    assert [(row.recipient, row.due_on) for row in stored] == [(world.officer, dt.date(2026, 3, 30))]
+    everyone = sorted([world.officer, world.staff, world.coordinator], key=lambda u: u.pk)
+    assert [(row.recipient, row.due_on) for row in stored] == [(user, dt.date(2026, 3, 30)) for user in everyone]
 
 
 # --- 2. not confirmed by hemtjänst --------------------------------------------------------------------
