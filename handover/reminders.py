@@ -16,7 +16,7 @@ from django.utils.translation import override
 
 from cases.models import OPEN_STATES, Case, CaseState, Recipient, Role, User
 from notifications.models import Notification
-from notifications.reminders import Due, Leads, Rule, Setting, local_day, team_staff, unit_managers
+from notifications.reminders import Due, Leads, People, Rule, Setting, local_day, team_staff, unit_managers
 from scheduling.calendar import add_working_hours, hemtjanst_office_hours, team_hours
 from scheduling.hooks import Audience
 from scheduling.models import MeetingParticipant
@@ -59,7 +59,7 @@ def decision_ending_find(now: dt.datetime):
     """The decision ends within the municipality's or team's days (3 by default; today included) and the
     team has not started the handover: the team and its unit managers, once per end date (an
     ändringsbeslut that moves the end gives a new one)."""
-    today = local_day(now)
+    today, people = local_day(now), People()
     leads = Leads(Setting.DECISION_END_DAYS)
     for case in _ending_without_handover(today, leads.largest):
         end = case.decision.end_date
@@ -76,8 +76,8 @@ def decision_ending_find(now: dt.datetime):
             ) % {"reference": case.reference, "day": _day(end)}
         # The team writes the handover; its unit managers follow the case on its page.
         for recipients, url_name in (
-            (team_staff(case.team_id), "handover_edit"),
-            (unit_managers(team_id=case.team_id, municipality_id=case.municipality_id), "case_detail"),
+            (people.team_staff(case.team_id), "handover_edit"),
+            (people.unit_managers(team_id=case.team_id, municipality_id=case.municipality_id), "case_detail"),
         ):
             yield Due(
                 object_id=case.pk,

@@ -163,6 +163,25 @@ def unit_managers(*, team_id: int | None, municipality_id: int):
     return (users.filter(team_id=team_id) if team_id else users).order_by("pk")
 
 
+class People:
+    """The team's staff and unit managers, read once per team within one rule's run: many due items of one
+    team cost one query each, not one per item."""
+
+    def __init__(self):
+        self.cache: dict = {}
+
+    def team_staff(self, team_id: int | None) -> list[User]:
+        if ("staff", team_id) not in self.cache:
+            self.cache[("staff", team_id)] = list(team_staff(team_id))
+        return self.cache[("staff", team_id)]
+
+    def unit_managers(self, *, team_id: int | None, municipality_id: int) -> list[User]:
+        key = ("managers", team_id, municipality_id)
+        if key not in self.cache:
+            self.cache[key] = list(unit_managers(team_id=team_id, municipality_id=municipality_id))
+        return self.cache[key]
+
+
 # --- the sweep ----------------------------------------------------------------------------------------
 
 

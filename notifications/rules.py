@@ -18,7 +18,7 @@ from cases.models import OPEN_STATES, RUNNING_STATES, Case, CaseState, Consent, 
 from cases.models.case import consent_status
 
 from .models import Notification
-from .reminders import Due, Leads, Rule, Setting, local_day, team_staff, unit_managers
+from .reminders import Due, Leads, People, Rule, Setting, local_day
 
 Kind = Notification.Kind
 
@@ -55,7 +55,7 @@ def consent_due(now: dt.datetime):
     """Consent that ends within the municipality's days (2 by default) — today, tomorrow, the day after —
     or has ended, while the case is open: the case officer and the team, once per consent period (the
     day it ends). A renewal gives a new period and, when it too runs out, a new reminder."""
-    today = local_day(now)
+    today, people = local_day(now), People()
     leads = Leads(Setting.CONSENT_DAYS)
     for case in _open_cases_with_consents():
         alert = _consent_alert(case, today, leads.for_case(case))
@@ -85,7 +85,7 @@ def consent_due(now: dt.datetime):
                 object_id=case.pk,
                 due_on=alert.until,
                 case=case,
-                recipients=[*_officer(case), *team_staff(case.team_id)],
+                recipients=[*_officer(case), *people.team_staff(case.team_id)],
                 subject=subject,
                 body=body,
                 url_name="case_detail",
@@ -128,7 +128,7 @@ def _running_after_end(today: dt.date):
 def case_open_after_end_find(now: dt.datetime):
     """The support still runs after the decision's last day (active or handed over, not closed): the unit
     manager, once per end date (an ändringsbeslut that moves the end gives a new one)."""
-    today = local_day(now)
+    today, people = local_day(now), People()
     for case in _running_after_end(today):
         end = case.decision.end_date
         with override(settings.LANGUAGE_CODE):
@@ -141,7 +141,7 @@ def case_open_after_end_find(now: dt.datetime):
             object_id=case.pk,
             due_on=end,
             case=case,
-            recipients=unit_managers(team_id=case.team_id, municipality_id=case.municipality_id),
+            recipients=people.unit_managers(team_id=case.team_id, municipality_id=case.municipality_id),
             subject=subject,
             body=body,
             url_name="case_detail",
@@ -182,7 +182,7 @@ def _waiting_in_hospital():
 
 
 def _payment_due(now: dt.datetime, *, started: bool):
-    today = local_day(now)
+    today, people = local_day(now), People()
     for case in _waiting_in_hospital():
         first = payment_starts_on(case)
         if started != (today >= first) or (not started and today != first - dt.timedelta(days=1)):
@@ -214,7 +214,11 @@ def _payment_due(now: dt.datetime, *, started: bool):
             # alone: no unit manager may open it yet).
             recipients=[
                 *_officer(case),
-                *(unit_managers(team_id=case.team_id, municipality_id=case.municipality_id) if case.team_id else []),
+                *(
+                    people.unit_managers(team_id=case.team_id, municipality_id=case.municipality_id)
+                    if case.team_id
+                    else ()
+                ),
             ],
             subject=subject,
             body=body,
