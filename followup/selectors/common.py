@@ -22,11 +22,15 @@ REFERRAL_ENDED = Q(kind__in=[Kind.DECLINED, Kind.WITHDRAWN], from_state__in=NOT_
 
 def teams_of(teams) -> list[Team]:
     """The teams asked about (Team objects or ids), with their municipality, in one query. Which teams a
-    user may see is decided by the caller through `access.py`; here an empty choice is refused."""
+    user may see is decided by the caller through `access.py`; here an empty choice or an id that names no
+    team is refused, rather than giving figures of fewer teams than asked for."""
     ids = sorted({getattr(team, "pk", team) for team in teams})
     if not ids:
         raise DomainValidationError(_("Choose at least one team."), field="teams", code="no_team")
-    return list(Team.objects.filter(pk__in=ids).select_related("municipality").order_by("name"))
+    found = list(Team.objects.filter(pk__in=ids).select_related("municipality").order_by("name"))
+    if len(found) != len(ids):
+        raise DomainValidationError(_("There is no such team."), field="teams", code="unknown_team")
+    return found
 
 
 def check_period(start: dt.date, end: dt.date) -> None:

@@ -54,7 +54,8 @@ LENGTH_TARGET = (12, 18)
 # A new referral of the same client within this many days after the end counts as a readmission.
 READMISSION_DAYS = 30
 # The follow-up day is at most day 28, moved on to the next working day: a meeting in the period may
-# belong to a start this long before it.
+# belong to a start this long before it. A meeting of an earlier start (moved weeks on) finds no planned
+# day and so is not on time — which it is not, being later than any planned day could be.
 MEETING_LOOKBACK_DAYS = 45
 
 

@@ -103,6 +103,14 @@ def test_it_refuses_no_team(world):
     assert str(refused.value.message) == "Välj minst ett team."
 
 
+def test_it_refuses_an_unknown_team(world):
+    with translation.override("sv"), pytest.raises(DomainError) as refused:
+        period_figures(teams=[world.team.pk, 987654], **MARCH)
+    assert str(refused.value.message) == "Det finns inget sådant team."
+    with pytest.raises(DomainError):
+        caseload_now(teams=[987654])
+
+
 # --- started, ended, length ---------------------------------------------------------------------------
 
 
