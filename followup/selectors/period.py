@@ -201,18 +201,23 @@ def _event_counts(events) -> dict:
         )
         .exclude(pk=OuterRef("case_id"))
     )
-    annotated = events.annotate(end_day=TruncDate("at")).annotate(
-        length=support_length(),
-        lead=DaysElapsed(home, ready),
-        # LUS (lag 2017:612): the municipality pays for each day after its free days from the day the
-        # patient is utskrivningsklar until the day they come home; ready 1 March, 3 free days, home on
-        # 4 March: nothing; home on 6 March: 2 days.
-        lus_days=Greatest(
-            DaysBetween(TruncDate(home), TruncDate(ready)) - F("case__municipality__payment_free_days"),
-            Value(0),
-            output_field=IntegerField(),
-        ),
-        referred_again=Exists(referred_again),
+    # Only the starts and the ends: the period's other events (visits, messages) are most of the rows.
+    annotated = (
+        events.filter(SUPPORT_STARTED | SUPPORT_ENDED)
+        .annotate(end_day=TruncDate("at"))
+        .annotate(
+            length=support_length(),
+            lead=DaysElapsed(home, ready),
+            # LUS (lag 2017:612): the municipality pays for each day after its free days from the day the
+            # patient is utskrivningsklar until the day they come home; ready 1 March, 3 free days, home on
+            # 4 March: nothing; home on 6 March: 2 days.
+            lus_days=Greatest(
+                DaysBetween(TruncDate(home), TruncDate(ready)) - F("case__municipality__payment_free_days"),
+                Value(0),
+                output_field=IntegerField(),
+            ),
+            referred_again=Exists(referred_again),
+        )
     )
     aggregates = {
         "started": Count("case_id", filter=SUPPORT_STARTED, distinct=True),

@@ -427,7 +427,11 @@ def test_it_gives_each_teams_load_against_its_capacity(world, django_assert_num_
     today = dt.date(2026, 3, 10)
     first = home(world, dt.date(2026, 3, 9))
     home(world, dt.date(2026, 3, 9))
-    home(world, dt.date(2026, 3, 9), team=world.other_team)
+    theirs = home(world, dt.date(2026, 3, 9), team=world.other_team)
+    with time_machine.travel(at_(dt.date(2026, 3, 9), 9), tick=False):
+        # A visit of yesterday is work done, not work on hand: it does not count on 10 March.
+        past = Visit.objects.filter(case=theirs, planned_start__lt=at_(today, 0)).first()
+        scheduling.visit_assign(actor=world.other_staff, visit=past, assigned_to=world.other_staff)
     with time_machine.travel(at_(today, 8), tick=False):
         waiting = f.referred_case(world.officer)
         f.consent(world.officer, waiting)
