@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "measures",
     "scheduling",
     "handover",
+    # Reads cases, measures, scheduling and handover for the unit manager's follow-up; no models.
+    "followup",
     "demo",
 ]
 

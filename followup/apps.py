@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FollowupConfig(AppConfig):
+    """The unit manager's follow-up: figures for a period, the caseload now and the capacity planner.
+
+    It only reads: cases, their events, the measures, the meetings and the handover records. It sits
+    above handover (it reads all of them) and has no models of its own."""
+
+    name = "followup"
+    verbose_name = _("Follow-up")
