@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Its ready() lets an index name an operator class (the client search's prefix indexes).
+    "django.contrib.postgres",
     "django.forms",
     "rest_framework",
     "drf_spectacular",
