@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install migrate seed stop-db messages clean
+.PHONY: run test lint install migrate seed static stop-db messages clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,19 +20,23 @@ migrate: install
 seed: migrate
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
 
-# The demo is served as staff will see it: DEBUG off, so the Swedish 403/404/500 pages show (`--insecure`
-# lets runserver serve the static files, e-mail goes to the console). `DEBUG=true make run` for Django's
+# The hashed and compressed static files WhiteNoise serves (the manifest storage needs them with DEBUG off).
+static: install
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+# The demo is served as staff will see it: DEBUG off, so the Swedish 403/404/500 pages show (WhiteNoise
+# serves the static files `make static` collected, as in production; e-mail goes to the console). `DEBUG=true make run` for Django's
 # debug pages. Without REDIS_URL tasks run in-process and there is no beat: the reminders are swept every
 # minute by `run_reminders --every 60` beside the server, and stopped with it. With REDIS_URL, run a
 # worker and beat yourself (`celery -A hemgang worker`, `celery -A hemgang beat`).
-run: seed
+run: seed static
 	@export DEBUG=$${DEBUG:-false} EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend} \
 	  SITE_URL=$${SITE_URL:-http://127.0.0.1:$${PORT:-8000}}; \
 	if [ -z "$${REDIS_URL}" ]; then \
 	  $(PY) manage.py run_reminders --every $${REMINDER_SWEEP_SECONDS:-60} & sweeps=$$!; \
 	  trap 'kill $$sweeps 2>/dev/null' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
 	fi; \
-	$(PY) manage.py runserver --insecure 127.0.0.1:$${PORT:-8000}
+	$(PY) manage.py runserver 127.0.0.1:$${PORT:-8000}
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -6,8 +6,8 @@ the rules allow.
 
 import datetime as dt
 
-from django.db.models import Case as SqlCase
-from django.db.models import Count, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models.functions import Right
 
 from .access import visible_cases, visible_clients
 from .identity import InvalidIdentityNumber, parse_identity_number
@@ -25,17 +25,10 @@ from .models import (
     Relative,
     Team,
 )
+from .models.case import WORKFLOW_ORDER
 from .timeline import TimelineEntry, case_timeline  # noqa: F401 (read by pages and the apps above)
 
 # Lists read in the order of the routine: active first, then decided, handed over, referred, ended.
-_WORKFLOW_ORDER = SqlCase(
-    *[
-        When(state=state, then=Value(i))
-        for i, state in enumerate([CaseState.ACTIVE, CaseState.DECIDED, CaseState.HANDED_OVER, CaseState.REFERRED])
-    ],
-    default=Value(9),
-    output_field=IntegerField(),
-)
 CASE_LIST_RELATED = ("client", "team", "case_officer", "referral", "decision")
 
 
@@ -45,7 +38,7 @@ def case_list(user, *, states=OPEN_STATES, team_id: int | None = None, officer=N
         qs = qs.filter(team_id=team_id)
     if officer is not None:
         qs = qs.filter(case_officer=officer)
-    return qs.annotate(step=_WORKFLOW_ORDER).order_by("step", "-created_at")
+    return qs.annotate(step=WORKFLOW_ORDER).order_by("step", "-created_at")
 
 
 def consent_alerts(user, *, today: dt.date) -> list[tuple[Case, ConsentStatus]]:
@@ -118,7 +111,9 @@ def client_search(user, query: str, *, limit: int = 25) -> list[Client]:
             number = parse_identity_number(query).number
         except InvalidIdentityNumber:
             number = digits
-        return list(qs.filter(personal_number__endswith=number[-10:])[:limit])
+        # As `personal_number__endswith`, in the form `client_number_last_ten_idx` is built on.
+        last_ten = qs.alias(last_ten=Right("personal_number", 10)).filter(last_ten=number[-10:])
+        return list(last_ten[:limit])
     terms = query.split()
     condition = Q()
     for term in terms:

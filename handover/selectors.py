@@ -1,13 +1,19 @@
 """The queries of the inbox and the case's messages, chosen once."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from cases.models import RUNNING_STATES, CaseEvent
 from cases.timeline import TimelineEntry
+from notifications.selectors import MENU_COUNT_LIMIT, count_label
 
 from .access import received_deliveries, receiver_cases, visible_messages
 from .models import CaseRecipient, Delivery, Message, MessageRead
+
+# The inbox counts at most this many messages (40 pages of 25), and lists as many unacknowledged ones.
+INBOX_COUNT_LIMIT = 1000
 
 
 def _deliveries():
@@ -17,21 +23,45 @@ def _deliveries():
 def inbox(user, *, unread: bool = False, unacknowledged: bool = False) -> QuerySet:
     """Messages to the user's units (hemtjänst) or to the user's team, newest first, for a paginator. A page
     costs three queries whatever its length (the messages with case and client, their deliveries and who
-    acknowledged them, their receivers), plus the paginator's count."""
-    qs = visible_messages(user).filter(sent_at__isnull=False)
+    acknowledged them, their receivers), plus the paginator's count (bounded: InboxPaginator); the
+    unacknowledged ones one more, for the receipts still missing.
+
+    Only the user's municipality's messages, read newest first along `message_inbox_idx`: the page stops
+    after its 25 rows instead of sorting every message ever sent, in any municipality."""
+    qs = visible_messages(user).filter(sent_at__isnull=False, case__municipality_id=user.municipality_id)
     mine = received_deliveries(user)
     qs = qs.filter(Exists(mine.filter(message=OuterRef("pk"))))
     if unacknowledged:
-        qs = qs.filter(Exists(mine.filter(message=OuterRef("pk"), acknowledged_at__isnull=True)))
-    read = MessageRead.objects.filter(message=OuterRef("pk"), user=user)
-    qs = qs.annotate(is_read=Exists(read))
+        # The receipts still missing first (`delivery_unacknowledged_idx`: a handful whatever the history),
+        # in a query of their own: as a subquery PostgreSQL joins it last, after every message ever sent.
+        missing = mine.filter(acknowledged_at__isnull=True).values_list("message", flat=True)
+        qs = qs.filter(pk__in=list(missing.order_by().distinct()[:INBOX_COUNT_LIMIT]))
+    # The user's read of each message on the page, one probe of `message_read_once` per row: written as
+    # Exists, PostgreSQL hashes all the user's reads ever (a coordinator's 100,000) before the first row.
+    read = MessageRead.objects.filter(message=OuterRef("pk"), user=user).values("read_at")[:1]
+    qs = qs.annotate(read_at=Subquery(read))
+    qs = qs.annotate(is_read=ExpressionWrapper(Q(read_at__isnull=False), output_field=BooleanField()))
     if unread:
-        qs = qs.filter(is_read=False)
+        qs = qs.filter(~Exists(MessageRead.objects.filter(message=OuterRef("pk"), user=user)))
     return (
         qs.select_related("case__client", "author", "sender_recipient")
         .prefetch_related(_deliveries())
         .order_by("-sent_at", "-pk")
     )
+
+
+class InboxPaginator(Paginator):
+    """Counts at most INBOX_COUNT_LIMIT messages: ten years of a coordinator's inbox are 100,000 messages,
+    and counting them all on every page would cost more than the page. Older messages are on their
+    case's page; `is_capped` lets the page say "more than"."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by().values("pk")[:INBOX_COUNT_LIMIT].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count >= INBOX_COUNT_LIMIT
 
 
 def cases_to_write_on(user) -> list:
@@ -41,22 +71,20 @@ def cases_to_write_on(user) -> list:
     return list(running.select_related("client", "team").order_by("client__last_name", "client__first_name"))
 
 
-def inbox_counts(user) -> dict:
-    """The menu's counts: unacknowledged and unread messages to the user (one query)."""
-    mine = received_deliveries(user).filter(message__sent_at__isnull=False)
+def unacknowledged_count(user) -> int:
+    """The messages to the user still to acknowledge, counted up to MENU_COUNT_LIMIT: one query that reads
+    the partial index `delivery_unacknowledged_idx` (the receipts still missing, not every delivery ever
+    made), whatever the user's history. The menu shows no unread count, so none is computed."""
+    mine = received_deliveries(user).filter(acknowledged_at__isnull=True, message__sent_at__isnull=False)
     mine = mine.filter(message__in=visible_messages(user))
-    read = MessageRead.objects.filter(message=OuterRef("message"), user=user)
-    return mine.aggregate(
-        unacknowledged=Count("message", filter=Q(acknowledged_at__isnull=True), distinct=True),
-        unread=Count("message", filter=~Q(Exists(read)), distinct=True),
-    )
+    return mine.order_by().values("message").distinct()[:MENU_COUNT_LIMIT].count()
 
 
 def inbox_menu_label(user) -> str:
     """The menu's link to the inbox, with the messages still to acknowledge (registered in HandoverConfig)."""
-    counts = inbox_counts(user)
-    if counts["unacknowledged"]:
-        return _("Inbox (%(count)s to acknowledge)") % {"count": counts["unacknowledged"]}
+    count = unacknowledged_count(user)
+    if count:
+        return _("Inbox (%(count)s to acknowledge)") % {"count": count_label(count)}
     return _("Inbox")
 
 

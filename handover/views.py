@@ -1,7 +1,6 @@
 """The inbox, messages with receipts, the case's messages and the final handover."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,7 +32,7 @@ def inbox(request):
     if show not in ("unread", "unacknowledged"):
         show = ""
     items = selectors.inbox(request.user, unread=show == "unread", unacknowledged=show == "unacknowledged")
-    page = Paginator(items, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.InboxPaginator(items, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     to_write = selectors.cases_to_write_on(request.user)
     reads = [(m.case.client_id, m.case_id) for m in page] + [(c.client_id, c.pk) for c in to_write]
     access.log_reads(request, reads, what="inbox")

@@ -24,6 +24,16 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    """Pages name their static files without the hashed names of collectstatic's manifest, which tests do
+    not run; tests/hemgang/test_static_files.py checks the production storage itself."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _tasks_in_process():
     """Tasks run in the test's own process, so their effects (e-mail) can be checked. The broker itself
     is exercised for real in tests/hemgang/test_celery_redis.py."""

@@ -1,7 +1,9 @@
 """The client (brukare), their relatives and the other providers they already have."""
 
+from django.contrib.postgres.indexes import OpClass
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Right, Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -74,8 +76,12 @@ class Client(models.Model):
             models.CheckConstraint(condition=Q(personal_number__regex=r"^\d{12}$"), name="client_number_12_digits"),
         ]
         indexes = [
-            # Name search on the search page: lower(last_name) prefix within a municipality.
-            models.Index(models.functions.Lower("last_name"), "municipality", name="client_last_name_idx"),
+            # Name search (selectors.client_search): `istartswith` is UPPER(name) LIKE 'TERM%', a prefix range
+            # of these indexes (the pattern operator class: the database's collation does not order LIKE).
+            models.Index(OpClass(Upper("last_name"), name="text_pattern_ops"), name="client_last_name_prefix_idx"),
+            models.Index(OpClass(Upper("first_name"), name="text_pattern_ops"), name="client_first_name_prefix_idx"),
+            # Personnummer search (selectors.client_search): the last ten digits, whatever century was typed.
+            models.Index(Right("personal_number", 10), "municipality", name="client_number_last_ten_idx"),
         ]
 
     def __str__(self):

@@ -1,5 +1,7 @@
 """The case officer's and the team's pages: what they show, who may open them, and their query counts."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -142,6 +144,19 @@ def test_search_posts_the_number_and_finds_the_client(world, login, referred):
 def test_search_by_name_prefix(world, login, referred):
     response = login(world.officer).post(reverse("client_search"), {"q": "test gre"})
     assert referred.client.full_name in response.content.decode()
+
+
+def test_search_finds_by_ten_or_twelve_digits_and_by_any_case_of_a_swedish_name(world, login):
+    from cases import selectors
+
+    found = f.client(world.officer, first_name="Åsa", last_name="Öberg")
+    f.client(world.officer, personal_number=f.personal_number(dt.date(1941, 2, 3)), first_name="Åke")
+    number = found.personal_number
+    for query in (number, number[2:], f"{number[2:8]}-{number[8:]}"):
+        assert selectors.client_search(world.officer, query) == [found]
+    for query in ("åsa", "ÖBERG", "öb ås", "Ås"):
+        assert selectors.client_search(world.officer, query) == [found]
+    assert selectors.client_search(world.officer, "berg") == []
 
 
 def test_search_answers_htmx_with_the_results_only(world, login, referred):
