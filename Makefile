@@ -21,12 +21,18 @@ seed: migrate
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
 
 # The hashed and compressed static files WhiteNoise serves (the manifest storage needs them with DEBUG off).
-static: install
+# Collected again only when a static file or the installed packages changed: compressing takes a while.
+STATIC_MANIFEST := staticfiles/staticfiles.json
+$(STATIC_MANIFEST): $(STAMP) $(shell find static -type f 2>/dev/null)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
+	touch $(STATIC_MANIFEST)
+
+static: $(STATIC_MANIFEST)
 
 # The demo is served as staff will see it: DEBUG off, so the Swedish 403/404/500 pages show (WhiteNoise
-# serves the static files `make static` collected, as in production; e-mail goes to the console). `DEBUG=true make run` for Django's
-# debug pages. Without REDIS_URL tasks run in-process and there is no beat: the reminders are swept every
+# serves the static files `make static` collected, as in production; e-mail goes to the console).
+# `DEBUG=true make run` for Django's debug pages.
+# Without REDIS_URL tasks run in-process and there is no beat: the reminders are swept every
 # minute by `run_reminders --every 60` beside the server, and stopped with it. With REDIS_URL, run a
 # worker and beat yourself (`celery -A hemgang worker`, `celery -A hemgang beat`).
 run: seed static
