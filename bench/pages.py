@@ -40,13 +40,13 @@ import tempfile
 import time
 import urllib.parse
 import uuid
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hemgang.settings")
 os.environ.pop("REDIS_URL", None)
-
 import django
 
 django.setup()
@@ -63,6 +63,8 @@ from cases.models import Client as Person  # noqa: E402
 from cases.models import User  # noqa: E402
 from demo.management.commands.seed_demo import DEMO_PASSWORD  # noqa: E402
 
+# The in-process part serves no static files (the server below has them collected).
+warnings.filterwarnings("ignore", "No directory at")
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 TRIVIAL = "health"
@@ -535,6 +537,10 @@ async def warm_up(port, crowd, term, workers):
         await asyncio.gather(*(send(Connection(port), role, page, term) for _ in range(workers)))
 
 
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def table_size() -> str:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -558,7 +564,8 @@ def main():
     parser.add_argument("--seed", type=int, default=2027)
     args = parser.parse_args()
 
-    print(f"database {connection.settings_dict['NAME']}: {table_size()}; {os.cpu_count()} cores")
+    print(f"database {connection.settings_dict['NAME']}: {table_size()}")
+    print(f"{os.cpu_count()} cores, load average {load()} (anything else running shares them)")
     roles = roles_and_pages(args.prefix, args.team)
     term = search_term(roles[0].user.municipality_id)
     print("users: " + ", ".join(f"{r.name} {r.user.username}" for r in roles) + f"; search for {term!r}")
@@ -575,6 +582,7 @@ def main():
             server = Server(workers=args.workers, workdir=Path(workdir))
             server.start()
             asyncio.run(measure(args, roles, term, server, trivial_queries))
+            print(f"\nload average at the end {load()}")
         except RuntimeError:
             if server is not None:
                 print(server.tail(), file=sys.stderr)
