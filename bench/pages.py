@@ -480,9 +480,9 @@ async def measure(args, roles, term, server, trivial_queries):
     base = await sequential(port, roles[0], trivial, term, max(args.requests, 100))
     base50, base95 = percentile(base, 50), percentile(base, 95)
 
-    print(f"\n1. Pages one at a time: {args.requests} requests each (after one to warm up), gunicorn with")
-    print(f"   {args.workers} sync workers; ratios to the trivial view, /health/ signed in ({trivial_queries} queries:")
-    print("   session, user, SELECT 1; no template), p50 to its p50 and p95 to its p95.")
+    print(f"\n1. Pages one at a time: {args.requests} requests each (after one to warm up), gunicorn on port {port}")
+    print(f"   with {args.workers} sync workers; ratios to the trivial view, /health/ signed in")
+    print(f"   ({trivial_queries} queries: session, user, SELECT 1; no template), p50 to its p50, p95 to its p95.")
     print(f"\n{'role':13} {'page':24} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'×p50':>6} {'×p95':>6}")
     print(f"{'':13} {trivial.label:24} {trivial_queries:>7} {base50 * 1000:>8.1f} {base95 * 1000:>8.1f}")
     for role in roles:
@@ -574,7 +574,9 @@ def main():
     trivial_queries = count_queries(roles, term)
     connection.close()
 
-    # Ctrl-C and SIGTERM both end in the finally below.
+    # Ctrl-C and SIGTERM both end in the finally below (Ctrl-C also when started where SIGINT is ignored,
+    # as in the background of a script).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with tempfile.TemporaryDirectory(prefix="pagebench-") as workdir:
         server = None
@@ -587,6 +589,9 @@ def main():
             if server is not None:
                 print(server.tail(), file=sys.stderr)
             raise
+        except KeyboardInterrupt:
+            print("\ninterrupted: gunicorn stopped", file=sys.stderr)
+            sys.exit(130)
         finally:
             if server is not None:
                 server.stop()
