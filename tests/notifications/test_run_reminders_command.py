@@ -59,11 +59,11 @@ def test_every_n_seconds_it_goes_on_after_a_failed_sweep_and_stops_on_ctrl_c(
 
 
 def test_make_run_sweeps_beside_the_server_without_redis_and_stops_the_sweeps_with_it():
-    recipe = (ROOT / "Makefile").read_text().split("\nrun: seed\n", 1)[1].split("\n\n", 1)[0]
+    recipe = (ROOT / "Makefile").read_text().split("\nrun: seed static\n", 1)[1].split("\n\n", 1)[0]
     assert 'if [ -z "$${REDIS_URL}" ]' in recipe
     assert "manage.py run_reminders --every $${REMINDER_SWEEP_SECONDS:-60} & sweeps=$$!" in recipe
     assert "trap 'kill $$sweeps 2>/dev/null' EXIT" in recipe
-    assert recipe.rstrip().endswith("manage.py runserver --insecure 127.0.0.1:$${PORT:-8000}")
+    assert recipe.rstrip().endswith("manage.py runserver 127.0.0.1:$${PORT:-8000}")
 
 
 def test_the_beat_task_runs_one_task_per_rule(consent_ending, mailoutbox, django_capture_on_commit_callbacks):
