@@ -16,7 +16,7 @@ from django.utils.translation import override
 
 from cases.models import OPEN_STATES, Case, CaseState, Recipient, Role, User
 from notifications.models import Notification
-from notifications.reminders import Due, Leads, People, Rule, Setting, local_day, team_staff, unit_managers
+from notifications.reminders import Due, Leads, People, Rule, Setting, local_day
 from scheduling.calendar import add_working_hours, hemtjanst_office_hours, team_hours
 from scheduling.hooks import Audience
 from scheduling.models import MeetingParticipant
@@ -129,27 +129,22 @@ def reminder_moments(delivery: Delivery, *, first: int, second: int) -> tuple[dt
     return reminded, add_working_hours(reminded, second, **hours)
 
 
-class _People:
+class _People(People):
     """Who hears about a delivery, looked up once per receiver and case within one sweep."""
-
-    def __init__(self):
-        self.cache: dict = {}
-
-    def _once(self, key, lookup):
-        if key not in self.cache:
-            self.cache[key] = lookup()
-        return self.cache[key]
 
     def receivers(self, delivery: Delivery) -> list:
         """The receiving unit's people: the Recipient's active members, or the team's staff and unit
         managers."""
         if delivery.recipient_id:
-            return self._once(
+            return self.once(
                 ("recipient", delivery.recipient_id),
                 lambda: list(delivery.recipient.members.filter(is_active=True).order_by("pk")),
             )
-        case = delivery.message.case
-        return self._once(("team", delivery.team_id), lambda: self._team(delivery.team_id, case.municipality_id))
+        municipality_id = delivery.message.case.municipality_id
+        return [
+            *self.team_staff(delivery.team_id),
+            *self.unit_managers(team_id=delivery.team_id, municipality_id=municipality_id),
+        ]
 
     def coordinators(self, delivery: Delivery) -> list:
         """The receiving unit's coordinator: for a hemtjänst receiver the members of the case's day
@@ -157,21 +152,14 @@ class _People:
         for the team, its unit managers."""
         case = delivery.message.case
         if delivery.team_id:
-            return self._once(
-                ("managers", delivery.team_id),
-                lambda: list(unit_managers(team_id=delivery.team_id, municipality_id=case.municipality_id)),
-            )
+            return self.unit_managers(team_id=delivery.team_id, municipality_id=case.municipality_id)
         kind = Recipient.Kind.COORDINATOR_NIGHT if delivery.recipient.is_night else Recipient.Kind.COORDINATOR_DAY
 
         def lookup():
             units = Recipient.objects.filter(case_links__case_id=case.pk, kind=kind).exclude(pk=delivery.recipient_id)
             return list(User.objects.filter(recipients__in=units, is_active=True).distinct().order_by("pk"))
 
-        return self._once(("coordinators", case.pk, kind, delivery.recipient_id), lookup)
-
-    @staticmethod
-    def _team(team_id: int, municipality_id: int) -> list:
-        return [*team_staff(team_id), *unit_managers(team_id=team_id, municipality_id=municipality_id)]
+        return self.once(("coordinators", case.pk, kind, delivery.recipient_id), lookup)
 
 
 def _message_due(now: dt.datetime, *, escalated: bool):

@@ -164,22 +164,26 @@ def unit_managers(*, team_id: int | None, municipality_id: int):
 
 
 class People:
-    """The team's staff and unit managers, read once per team within one rule's run: many due items of one
-    team cost one query each, not one per item."""
+    """Who hears, read once per key within one rule's run: many due items of one team cost one query for
+    its staff and one for its unit managers, not one per item. Rules add lookups of their own with
+    `once`."""
 
     def __init__(self):
         self.cache: dict = {}
 
+    def once(self, key, lookup):
+        if key not in self.cache:
+            self.cache[key] = lookup()
+        return self.cache[key]
+
     def team_staff(self, team_id: int | None) -> list[User]:
-        if ("staff", team_id) not in self.cache:
-            self.cache[("staff", team_id)] = list(team_staff(team_id))
-        return self.cache[("staff", team_id)]
+        return self.once(("staff", team_id), lambda: list(team_staff(team_id)))
 
     def unit_managers(self, *, team_id: int | None, municipality_id: int) -> list[User]:
-        key = ("managers", team_id, municipality_id)
-        if key not in self.cache:
-            self.cache[key] = list(unit_managers(team_id=team_id, municipality_id=municipality_id))
-        return self.cache[key]
+        return self.once(
+            ("managers", team_id, municipality_id),
+            lambda: list(unit_managers(team_id=team_id, municipality_id=municipality_id)),
+        )
 
 
 # --- the sweep ----------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from django.utils.translation import override
 
 from cases.models import OPEN_STATES, RUNNING_STATES, Role
 from notifications.models import Notification
-from notifications.reminders import Due, Leads, Rule, Setting, active, at_local, day_bounds, local_day, team_staff
+from notifications.reminders import Due, Leads, People, Rule, Setting, active, at_local, day_bounds, local_day
 
 from . import calendar, hooks
 from .models import FollowUpMeeting, MeetingParticipant, Visit
@@ -45,18 +45,6 @@ def _day(day: dt.date) -> str:
 
 def _time(moment: dt.datetime) -> str:
     return date_format(timezone.localtime(moment), "H:i")
-
-
-class _TeamStaff:
-    """The team's staff, read once per team and rule run: many due items of one team cost one query."""
-
-    def __init__(self):
-        self.by_team: dict[int | None, list] = {}
-
-    def __call__(self, team_id: int | None) -> list:
-        if team_id not in self.by_team:
-            self.by_team[team_id] = list(team_staff(team_id))
-        return self.by_team[team_id]
 
 
 # --- the follow-up meeting ----------------------------------------------------------------------------
@@ -126,20 +114,20 @@ def meeting_tomorrow_is_due(meeting: FollowUpMeeting, now: dt.datetime) -> bool:
     return day == today + dt.timedelta(days=1) or (day == today and meeting.starts_at > now)
 
 
-def _meeting_people(meeting: FollowUpMeeting, staff: "_TeamStaff") -> list:
+def _meeting_people(meeting: FollowUpMeeting, people: People) -> list:
     """The participants who are users, the team's staff when the team takes part (its participant row
     names the team, not a person), the chair and the case officer (each once: notify keys by user).
     Hemtjänst's participants are added by handover (`scheduling.hooks.register_meeting_audience`)."""
     participants = meeting.participants.all()
     users = [p.user for p in participants if p.user_id is not None]
     if any(p.role == MeetingParticipant.Role.TEAM for p in participants):
-        users += staff(meeting.case.team_id)
+        users += people.team_staff(meeting.case.team_id)
     users += [meeting.chair, meeting.case.case_officer]
     return active(user for user in users if user is not None)
 
 
 def meeting_tomorrow_find(now: dt.datetime):
-    today, staff = local_day(now), _TeamStaff()
+    today, people = local_day(now), People()
     for meeting in _booked_meetings(today, today + dt.timedelta(days=1)):
         if not meeting_tomorrow_is_due(meeting, now):
             continue
@@ -154,7 +142,7 @@ def meeting_tomorrow_find(now: dt.datetime):
                 "day": _day(day),
                 "time": _time(meeting.starts_at),
             }
-        yield _meeting_due(meeting, recipients=_meeting_people(meeting, staff), subject=subject, body=body)
+        yield _meeting_due(meeting, recipients=_meeting_people(meeting, people), subject=subject, body=body)
         for audience in hooks.meeting_audiences(meeting):
             yield Due(
                 object_id=meeting.pk,
@@ -192,7 +180,7 @@ def _unconfirmed_is_due(leads: Leads):
 
 def meeting_unconfirmed_find(now: dt.datetime):
     today, leads = local_day(now), Leads(Setting.MEETING_CONFIRM_WORKING_DAYS)
-    is_due, staff = _unconfirmed_is_due(leads), _TeamStaff()
+    is_due, people = _unconfirmed_is_due(leads), People()
     # The latest meeting day any municipality's lead reaches from today (see calendar.working_days_after).
     last = calendar.working_days_after(today, leads.largest, calendar.helgfri_vardag)
     for meeting in _booked_meetings(today, last):
@@ -207,7 +195,7 @@ def meeting_unconfirmed_find(now: dt.datetime):
                 "Hemtjänst has not confirmed the follow-up meeting for case %(reference)s on %(day)s at %(time)s. "
                 "Ask the hemtjänst coordinator to confirm it and name a representative."
             ) % {"reference": reference, "day": _day(_meeting_day(meeting)), "time": _time(meeting.starts_at)}
-        yield _meeting_due(meeting, recipients=staff(meeting.case.team_id), subject=subject, body=body)
+        yield _meeting_due(meeting, recipients=people.team_staff(meeting.case.team_id), subject=subject, body=body)
 
 
 def meeting_unconfirmed_still(meeting_id: int, due_on: dt.date, now: dt.datetime) -> bool:
@@ -321,7 +309,7 @@ def _visit_texts(visit: Visit, *, to_team: bool) -> tuple[str, str]:
 
 
 def _visits_find(now: dt.datetime, *, to_team: bool):
-    today, staff = local_day(now), _TeamStaff()
+    today, people = local_day(now), People()
     is_due = visit_undocumented_team_is_due if to_team else visit_undocumented_is_due
     for visit in _planned_visits(today - dt.timedelta(days=CATCH_UP_DAYS), today):
         if not is_due(visit, now):
@@ -333,7 +321,7 @@ def _visits_find(now: dt.datetime, *, to_team: bool):
             object_id=visit.pk,
             due_on=_visit_day(visit),
             case=visit.case,
-            recipients=recipients or staff(visit.team_id),
+            recipients=recipients or people.team_staff(visit.team_id),
             subject=subject,
             body=body,
             url_name="visit_log",
