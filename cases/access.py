@@ -77,10 +77,24 @@ def same_municipality(user, obj):
     return obj is not None and user.municipality_id is not None and obj.municipality_id == user.municipality_id
 
 
+def team_ids(user) -> frozenset[int]:
+    """The teams whose cases a team member works with: their own team, and for a unit manager also the
+    teams they lead (`User.led_teams`). Read once per user object (one query for a unit manager, none for
+    anyone else), so a page checking many cases asks once."""
+    cached = getattr(user, "_team_ids", None)
+    if cached is not None:
+        return cached
+    ids = {user.team_id} if getattr(user, "team_id", None) else set()
+    if getattr(user, "role", None) == Role.UNIT_MANAGER and user.pk:
+        ids.update(user.led_teams.values_list("pk", flat=True))
+    user._team_ids = frozenset(ids)
+    return user._team_ids
+
+
 @rules.predicate
 def on_case_team(user, case):
     team_id = getattr(case, "team_id", None)
-    return team_id is not None and team_id == user.team_id
+    return team_id is not None and team_id in team_ids(user)
 
 
 @rules.predicate
@@ -194,8 +208,8 @@ def visible_cases(user, base: QuerySet | None = None) -> QuerySet:
     qs = qs.filter(municipality_id=user.municipality_id)
     if user.role == Role.CASE_OFFICER:
         return qs
-    if user.role in (Role.TEAM_STAFF, Role.UNIT_MANAGER) and user.team_id:
-        return qs.filter(team_id=user.team_id)
+    if user.role in (Role.TEAM_STAFF, Role.UNIT_MANAGER):
+        return qs.filter(team_id__in=team_ids(user))
     if user.role == Role.INTEGRATION:
         return qs.filter(registered_by_id=user.id)
     return qs.none()

@@ -46,6 +46,8 @@ class MunicipalityScopedAdmin(SimpleHistoryAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if not request.user.is_superuser and db_field.name == "members":
             kwargs["queryset"] = User.objects.filter(municipality_id=request.user.municipality_id)
+        elif not request.user.is_superuser and db_field.name == "led_teams":
+            kwargs["queryset"] = Team.objects.filter(municipality_id=request.user.municipality_id)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -118,8 +120,9 @@ class UserAdmin(MunicipalityScopedAdmin, BaseUserAdmin):
     list_filter = ["role", ("team", admin.RelatedOnlyFieldListFilter), "is_active"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Hemgång"), {"fields": ("municipality", "role", "profession", "team", "shift")}),
+        (_("Hemgång"), {"fields": ("municipality", "role", "profession", "team", "led_teams", "shift")}),
     )
+    filter_horizontal = ("groups", "user_permissions", "led_teams")
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
         (
@@ -133,7 +136,7 @@ class UserAdmin(MunicipalityScopedAdmin, BaseUserAdmin):
         if not request.user.is_superuser:
             fields += ["is_superuser", "user_permissions"]
             if obj is not None and obj.pk == request.user.pk:
-                fields += ["role", "municipality", "team", "profession", "groups", "is_staff"]
+                fields += ["role", "municipality", "team", "led_teams", "profession", "groups", "is_staff"]
         return fields
 
 

@@ -20,6 +20,7 @@ from cases.access import (
     read_of_case,
     receiving_coordinator,
     staff_of_case,
+    team_ids,
     team_of_case,
     visible_cases,
 )
@@ -50,7 +51,7 @@ def receiver_of_delivery(user, delivery):
         return False
     if delivery.recipient_id:
         return delivery.recipient.members.filter(pk=user.pk).exists()
-    return user.role in (Role.TEAM_STAFF, Role.UNIT_MANAGER) and delivery.team_id == user.team_id
+    return user.role in (Role.TEAM_STAFF, Role.UNIT_MANAGER) and delivery.team_id in team_ids(user)
 
 
 rules.add_perm("handover.view_inbox", is_coordinator | is_team_member)
@@ -88,7 +89,7 @@ def received_deliveries(user) -> QuerySet:
     """The deliveries addressed to the user: to their units in the hemtjänst directory, or to their team."""
     if user.role == Role.COORDINATOR:
         return Delivery.objects.filter(recipient__members=user)
-    return Delivery.objects.filter(team_id=user.team_id)
+    return Delivery.objects.filter(team_id__in=team_ids(user))
 
 
 def receiver_cases(user, base: QuerySet | None = None) -> QuerySet:

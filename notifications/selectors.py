@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases.access import team_ids
 from cases.models import Role
 
 from .access import shown_notifications
@@ -99,8 +100,8 @@ def _team_notifications(user, since: dt.datetime) -> QuerySet:
     """The notifications of the cases of the unit manager's team and the municipality's without a case,
     created since `since`: the `notification_status_idx` (municipality, status, created_at) narrows them."""
     of_team = Q(case__isnull=True)
-    if user.team_id:
-        of_team |= Q(case__team_id=user.team_id)
+    if teams := team_ids(user):
+        of_team |= Q(case__team_id__in=teams)
     return Notification.objects.filter(of_team, municipality_id=user.municipality_id, created_at__gte=since)
 
 

@@ -165,7 +165,17 @@ class User(AbstractUser):
         Team, on_delete=models.PROTECT, related_name="members", null=True, blank=True, verbose_name=_("team")
     )
     shift = models.CharField(_("shift"), max_length=10, choices=Shift.choices, blank=True)
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # An enhetschef often leads more than one team: their own (`team`, where the day board and the team's
+    # inbox are theirs) and these. The case lists, the dashboards and the log review cover them all
+    # (cases.access.team_ids); for other roles the field means nothing.
+    led_teams = models.ManyToManyField(
+        Team,
+        related_name="led_by",
+        blank=True,
+        verbose_name=_("also leads"),
+        help_text=_("For a unit manager: the teams they lead besides their own team."),
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=[led_teams])
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

@@ -239,6 +239,8 @@ class Command(BaseCommand):
             if role == Role.ADMINISTRATOR:
                 user.groups.add(admins)
             users[username] = user
+        # Eva leads both teams (Erik is Söder's own unit manager): her dashboards cover Norr and Söder.
+        users["chef.norr"].led_teams.add(teams["soder"])
 
         self._recipients(town, users)
         officers = [users["handlaggare"], users["handlaggare2"]]
