@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "rules",
+    "django_filters",
     "cases",
     # Above cases, below scheduling and handover: it listens to the case event log and is called by both.
     "notifications",
