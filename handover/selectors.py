@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from cases.models import RUNNING_STATES, CaseEvent
+from cases.models import RUNNING_STATES, CaseEvent, Role
 from cases.timeline import TimelineEntry
 from notifications.selectors import MENU_COUNT_LIMIT, count_label
 
@@ -30,7 +30,9 @@ def inbox(user, *, unread: bool = False, unacknowledged: bool = False) -> QueryS
     after its 25 rows instead of sorting every message ever sent, in any municipality."""
     qs = visible_messages(user).filter(sent_at__isnull=False, case__municipality_id=user.municipality_id)
     mine = received_deliveries(user)
-    qs = qs.filter(Exists(mine.filter(message=OuterRef("pk"))))
+    if user.role != Role.COORDINATOR:
+        # A hemtjänst user sees only what was delivered to their units: visible_messages asks that already.
+        qs = qs.filter(Exists(mine.filter(message=OuterRef("pk"))))
     if unacknowledged:
         # The receipts still missing first (`delivery_unacknowledged_idx`: a handful whatever the history),
         # in a query of their own: as a subquery PostgreSQL joins it last, after every message ever sent.
