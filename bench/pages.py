@@ -55,7 +55,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from cases.access import visible_cases  # noqa: E402
@@ -63,13 +63,18 @@ from cases.models import Client as Person  # noqa: E402
 from cases.models import User  # noqa: E402
 from demo.management.commands.seed_demo import DEMO_PASSWORD  # noqa: E402
 
-# The in-process part serves no static files (the server below has them collected).
+# The in-process part serves no static files (the server below has them collected): it names them as the
+# tests do, without the manifest that only collectstatic writes.
 warnings.filterwarnings("ignore", "No directory at")
+PLAIN_STATIC = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 TRIVIAL = "health"
-# (label, URL names tried in order, argument, method). The dashboard and the period follow-up are issue 11's
-# new pages: their names are guessed, and a page none of whose names resolves is skipped with a note.
+# (label, URL names tried in order, argument, method). A page none of whose names resolves (the follow-up
+# pages while they are being built) is skipped with a note.
 PAGES = [
     ("start page", ["home"], None, "GET"),
     ("case page", ["case_detail"], "case", "GET"),
@@ -78,8 +83,8 @@ PAGES = [
     ("journal", ["journal"], "case", "GET"),
     ("client search", ["client_search"], None, "POST"),
     ("notifications", ["notification_list"], None, "GET"),
-    ("dashboard", ["dashboard", "caseload", "unit_dashboard"], None, "GET"),
-    ("follow-up", ["follow_up", "period_follow_up", "followup", "dashboard_period"], None, "GET"),
+    ("dashboard", ["followup_caseload"], None, "GET"),
+    ("follow-up", ["followup_period"], None, "GET"),
     ("settings (layout, menu)", ["notification_preferences"], None, "GET"),
 ]
 NOT_IN_MIX = {"settings (layout, menu)"}
@@ -160,7 +165,11 @@ def count_queries(roles: list[Role], term: str) -> int:
         http.force_login(role.user)
         for page in role.open_pages():
             send = http.post if page.method == "POST" else http.get
-            response = send(page.path, form_data(page, term))
+            try:
+                response = send(page.path, form_data(page, term))
+            except NotImplementedError:  # a placeholder view of a page another branch builds
+                page.note = "not built yet (placeholder view)"
+                continue
             if response.status_code != 200:
                 page.note = f"answers {response.status_code} to this role"
                 continue
@@ -569,9 +578,11 @@ def main():
     roles = roles_and_pages(args.prefix, args.team)
     term = search_term(roles[0].user.municipality_id)
     print("users: " + ", ".join(f"{r.name} {r.user.username}" for r in roles) + f"; search for {term!r}")
-    # The pages a role may not open log their 403 at WARNING: expected here, so not shown.
-    logging.getLogger("django.request").setLevel(logging.ERROR)
-    trivial_queries = count_queries(roles, term)
+    # The pages a role may not open log their 403 at WARNING, a placeholder view its exception at ERROR:
+    # expected here, so not shown (the test client raises any other exception of a view).
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)
+    with override_settings(STORAGES=PLAIN_STATIC):
+        trivial_queries = count_queries(roles, term)
     connection.close()
 
     # Ctrl-C and SIGTERM both end in the finally below (Ctrl-C also when started where SIGINT is ignored,

@@ -10,3 +10,10 @@ class FollowupConfig(AppConfig):
 
     name = "followup"
     verbose_name = _("Follow-up")
+
+    def ready(self):
+        from cases.hooks import register_menu_entry
+
+        from . import access  # noqa: F401 - registers the follow-up's rules
+
+        register_menu_entry("followup_caseload", label=_("Follow-up"), perm="followup.view_followup", order=25)

@@ -6,8 +6,8 @@ import base64
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from cases import access
@@ -82,10 +82,31 @@ class AcknowledgeSerializer(StrictSerializer):
 
 
 class PaginatedMessageSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(
+        help_text="The messages, counted up to 1000 (or to just past the page asked for); more when count_capped."
+    )
+    count_capped = serializers.BooleanField(help_text="There are more messages than count.")
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = MessageSerializer(many=True)
+
+
+class InboxPagination(LimitOffsetPagination):
+    """`limit` and `offset` as elsewhere in the API, with a bounded count: ten years of a coordinator's
+    messages are 100,000, and counting them all for every page would cost more than the page. The count
+    stops at INBOX_COUNT_LIMIT, or just past the page asked for when it lies further back, so that `next`
+    is still right; `count_capped` says there are more."""
+
+    max_limit = 200
+
+    def get_count(self, queryset) -> int:
+        self.bound = max(selectors.INBOX_COUNT_LIMIT, self.get_offset(self.request) + self.limit + 1)
+        return queryset.order_by().values("pk")[: self.bound].count()
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = self.count >= self.bound
+        return response
 
 
 class MessageListView(APIView):
@@ -97,12 +118,12 @@ class MessageListView(APIView):
         responses=PaginatedMessageSerializer,
     )
     def get(self, request):
-        """The messages to the caller's units (or team), newest first, a page at a time (`limit`, `offset`)
-        with the total `count`."""
+        """The messages to the caller's units (or team), newest first, a page at a time (`limit` up to 200,
+        `offset`) with their `count` (up to 1000, or just past the page asked for: `count_capped`)."""
         items = selectors.inbox(
             request.user, unacknowledged=request.query_params.get("unacknowledged") in ("1", "true")
         )
-        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+        paginator = InboxPagination()
         page = paginator.paginate_queryset(items, request, view=self)
         access.log_reads(request, [(m.case.client_id, m.case_id) for m in page], what="api.inbox")
         return paginator.get_paginated_response(MessageSerializer(page, many=True).data)

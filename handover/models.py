@@ -20,6 +20,7 @@ __all__ = [
     "Message",
     "MessageRead",
     "Recipient",
+    "UnreadMessage",
 ]
 
 
@@ -157,6 +158,35 @@ class MessageRead(models.Model):
 
     def __str__(self):
         return f"{self.message_id} read by {self.user_id}"
+
+
+class UnreadMessage(models.Model):
+    """A sent message its receiver has not opened yet: one row per person it was delivered to (the members
+    of the receiving units, or the team's staff and unit managers), written when it is sent and deleted
+    when they open it. The inbox's unread filter and its "unread" marks read the user's own rows, so their
+    cost follows what the user has still to read, not every message ever delivered to their unit against
+    every read (issue 11: ten years of a coordinator's inbox are 100,000 messages, nearly all read).
+
+    Someone who joins a unit later has no rows for what was sent before: those count as read for them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="unread_by")
+    # The message's own sent_at (a sent message never changes it), so that the index below gives the newest
+    # unread messages without reading the messages.
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            # Also the probe of the inbox's "unread" mark: one index entry per row shown.
+            models.UniqueConstraint(fields=["user", "message"], name="unread_message_once"),
+        ]
+        indexes = [
+            # The unread filter (selectors.inbox): the user's newest unread messages, up to INBOX_COUNT_LIMIT.
+            models.Index(fields=["user", "-sent_at", "-message"], name="unread_user_sent_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.message_id} unread by {self.user_id}"
 
 
 class HandoverSummary(models.Model):

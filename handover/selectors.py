@@ -1,16 +1,16 @@
 """The queries of the inbox and the case's messages, chosen once."""
 
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from cases.models import RUNNING_STATES, CaseEvent
+from cases.models import RUNNING_STATES, CaseEvent, Role
 from cases.timeline import TimelineEntry
 from notifications.selectors import MENU_COUNT_LIMIT, count_label
 
 from .access import received_deliveries, receiver_cases, visible_messages
-from .models import CaseRecipient, Delivery, Message, MessageRead
+from .models import CaseRecipient, Delivery, Message, UnreadMessage
 
 # The inbox counts at most this many messages (40 pages of 25), and lists as many unacknowledged ones.
 INBOX_COUNT_LIMIT = 1000
@@ -24,25 +24,28 @@ def inbox(user, *, unread: bool = False, unacknowledged: bool = False) -> QueryS
     """Messages to the user's units (hemtjänst) or to the user's team, newest first, for a paginator. A page
     costs three queries whatever its length (the messages with case and client, their deliveries and who
     acknowledged them, their receivers), plus the paginator's count (bounded: InboxPaginator); the
-    unacknowledged ones one more, for the receipts still missing.
+    unacknowledged and the unread ones one more, for the receipts still missing or the user's unread rows.
 
     Only the user's municipality's messages, read newest first along `message_inbox_idx`: the page stops
     after its 25 rows instead of sorting every message ever sent, in any municipality."""
     qs = visible_messages(user).filter(sent_at__isnull=False, case__municipality_id=user.municipality_id)
     mine = received_deliveries(user)
-    qs = qs.filter(Exists(mine.filter(message=OuterRef("pk"))))
+    if user.role != Role.COORDINATOR:
+        # A hemtjänst user sees only what was delivered to their units: visible_messages asks that already.
+        qs = qs.filter(Exists(mine.filter(message=OuterRef("pk"))))
     if unacknowledged:
         # The receipts still missing first (`delivery_unacknowledged_idx`: a handful whatever the history),
         # in a query of their own: as a subquery PostgreSQL joins it last, after every message ever sent.
         missing = mine.filter(acknowledged_at__isnull=True).values_list("message", flat=True)
         qs = qs.filter(pk__in=list(missing.order_by().distinct()[:INBOX_COUNT_LIMIT]))
-    # The user's read of each message on the page, one probe of `message_read_once` per row: written as
-    # Exists, PostgreSQL hashes all the user's reads ever (a coordinator's 100,000) before the first row.
-    read = MessageRead.objects.filter(message=OuterRef("pk"), user=user).values("read_at")[:1]
-    qs = qs.annotate(read_at=Subquery(read))
-    qs = qs.annotate(is_read=ExpressionWrapper(Q(read_at__isnull=False), output_field=BooleanField()))
+    mine_unread = UnreadMessage.objects.filter(user=user)
     if unread:
-        qs = qs.filter(~Exists(MessageRead.objects.filter(message=OuterRef("pk"), user=user)))
+        # The user's newest unread messages first (`unread_user_sent_idx`: as many as they have still to
+        # read, not every message ever delivered to their unit against every read), in a query of their own.
+        newest = mine_unread.order_by("-sent_at", "-message_id").values_list("message_id", flat=True)
+        qs = qs.filter(pk__in=list(newest[:INBOX_COUNT_LIMIT]))
+    # Each row's mark: one probe of `unread_message_once` per message on the page.
+    qs = qs.annotate(is_read=~Exists(mine_unread.filter(message=OuterRef("pk"))))
     return (
         qs.select_related("case__client", "author", "sender_recipient")
         .prefetch_related(_deliveries())

@@ -7,6 +7,8 @@ import time
 from django.db import connection, transaction
 from django.utils import timezone
 
+from handover.services import unread_rows_write
+
 from . import organisation
 from .cases import MODELS, Generator
 from .tables import Writer
@@ -52,6 +54,7 @@ def seed(*, cases: int, years: int, seed: int, say) -> dict[str, int]:
         writer = draw(org, cases=count, first=first, last=last, present_days=PRESENT_DAYS, rng=rng, now=now, say=say)
         for table, rows in writer.written.items():
             written[table] = written.get(table, 0) + rows
+    written["handover_unreadmessage"] = unread_rows()
     analyze()
     return written
 
@@ -65,8 +68,17 @@ def more_history(*, cases: int, years_back: int, seed: int, say) -> dict[str, in
     org = organisation.load(LARGE["code"])
     rng = random.Random(seed * 10 + 7)  # noqa: S311 - repeatable bench data, not a secret
     writer = draw(org, cases=cases, first=first, last=last, present_days=-1, rng=rng, now=now, say=say)
+    written = dict(writer.written)
+    written["handover_unreadmessage"] = unread_rows()
     analyze()
-    return dict(writer.written)
+    return written
+
+
+def unread_rows() -> int:
+    """The unread rows the services write when a message is sent, for the messages written here in bulk:
+    each receiver who is not among its readers."""
+    with transaction.atomic():
+        return unread_rows_write()
 
 
 def analyze() -> None:

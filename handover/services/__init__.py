@@ -35,6 +35,7 @@ from .messages import (
     message_send,
     message_send_to_team,
     message_update_draft,
+    unread_rows_write,
 )
 from .receivers import case_recipients_set, consent_gate, day_receiver_warning, default_recipients
 
@@ -65,4 +66,5 @@ __all__ = [
     "message_update_draft",
     "start_of_support_drafts",
     "summary_prefill",
+    "unread_rows_write",
 ]

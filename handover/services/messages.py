@@ -2,7 +2,7 @@
 to the team, receipts, and the close that the last receipt brings."""
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from ..models import (
     Message,
     MessageRead,
     Recipient,
+    UnreadMessage,
 )
 from .handover import RenderedHandover, _attach_handover_pdf, _check_handover_day, handover_render_for_sending
 from .receivers import _check_team_sender, consent_gate
@@ -133,6 +134,7 @@ def _send(*, actor, message: Message, rendered: "RenderedHandover | None") -> Me
         case_transition(case=case, to=CaseState.HANDED_OVER, actor=actor, payload=sent)
     else:
         events.record(case, events.Kind.MESSAGE_SENT, actor, payload=sent)
+    unread_rows_write(message_id=message.pk)
     _notify_receivers(message, case)
     return message
 
@@ -193,6 +195,7 @@ def message_send_to_team(
             "sender": sender.name,
         },
     )
+    unread_rows_write(message_id=message.pk)
     _notify_receivers(message, case)
     return message
 
@@ -297,7 +300,49 @@ def _close_when_confirmed(actor, case_id: int) -> None:
 
 
 def message_mark_read(*, user, message: Message) -> None:
+    """The user has opened the message: who read it and when (MessageRead), and no longer unread for them."""
     MessageRead.objects.get_or_create(message=message, user=user)
+    UnreadMessage.objects.filter(message=message, user=user).delete()
+
+
+# Who receives a sent message, as `handover.access.received_deliveries` reads it: the members of a receiving
+# unit, or for a delivery to a team its staff and unit managers and the unit managers who lead it. Each
+# of them not yet a reader has the message unread. One INSERT … SELECT, also for a whole history.
+_UNREAD_ROWS = """
+    INSERT INTO {unread} (user_id, message_id, sent_at)
+    SELECT DISTINCT receiver.user_id, m.id, m.sent_at
+    FROM {message} m
+    JOIN {delivery} d ON d.message_id = m.id
+    JOIN LATERAL (
+        SELECT member.user_id FROM {members} member WHERE member.recipient_id = d.recipient_id
+        UNION
+        SELECT u.id FROM {user} u WHERE u.team_id = d.team_id AND u.role IN (%(staff)s, %(manager)s)
+        UNION
+        SELECT led.user_id FROM {led} led JOIN {user} u ON u.id = led.user_id
+        WHERE led.team_id = d.team_id AND u.role = %(manager)s
+    ) receiver ON true
+    WHERE m.sent_at IS NOT NULL {only_one}
+      AND NOT EXISTS (SELECT 1 FROM {read} r WHERE r.message_id = m.id AND r.user_id = receiver.user_id)
+    ON CONFLICT DO NOTHING
+"""
+
+
+def unread_rows_write(*, message_id: int | None = None) -> int:
+    """The unread rows of a message just sent (`message_id`), or of every sent message (bulk-loaded data:
+    seed_bench); rows already there are kept. Returns how many were written."""
+    sql = _UNREAD_ROWS.format(
+        unread=UnreadMessage._meta.db_table,
+        message=Message._meta.db_table,
+        delivery=Delivery._meta.db_table,
+        members=Recipient.members.through._meta.db_table,
+        user=User._meta.db_table,
+        led=User.led_teams.through._meta.db_table,
+        read=MessageRead._meta.db_table,
+        only_one="" if message_id is None else "AND m.id = %(message)s",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"staff": Role.TEAM_STAFF, "manager": Role.UNIT_MANAGER, "message": message_id})
+        return cursor.rowcount
 
 
 def _notify_receivers(message: Message, case: Case) -> None:

@@ -1,0 +1,13 @@
+"""Placeholder: the caseload page is built on its own branch."""
+
+from cases import access
+
+
+@access.requires("followup.view_followup")
+def caseload(request):
+    raise NotImplementedError
+
+
+@access.requires("followup.view_followup")
+def export(request, table, fmt):
+    raise NotImplementedError
