@@ -89,4 +89,3 @@ class CaseloadFilter(django_filters.FilterSet):
             "problems": "true" if self.problems_only else "",
         }
         return {key: value for key, value in values.items() if value}
-

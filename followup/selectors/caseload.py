@@ -346,6 +346,4 @@ def _staff_loads(team_ids: list[int], now: dt.datetime, passed: dict[int, list[V
         for visit in visits:
             if visit.assigned_to_id and visit_undocumented_is_due(visit, now):
                 undocumented[visit.assigned_to_id] += 1
-    return tuple(
-        StaffLoad(user, user.running, user.today, user.later, undocumented.get(user.pk, 0)) for user in staff
-    )
+    return tuple(StaffLoad(user, user.running, user.today, user.later, undocumented.get(user.pk, 0)) for user in staff)

@@ -107,7 +107,7 @@ def receipts_text(row) -> str:
         return ""
     text = _("%(n)s not acknowledged") % {"n": row.receipts.missing}
     if row.receipts.escalated:
-        text += " " + _("(%(n)s escalated)") % {"n": row.receipts.escalated}
+        text += " (" + _("%(n)s escalated") % {"n": row.receipts.escalated} + ")"
     return text
 
 
