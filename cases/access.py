@@ -192,6 +192,12 @@ START_PAGES = (
 )
 
 
+def registered_start_page(user) -> str | None:
+    """The URL name of a start page an app above registered for the user's rule (`hooks.register_start_page`),
+    or None: the unit manager's caseload. Asked of the rule set itself, as `start_page` is."""
+    return next((url_name for url_name, perm in hooks.start_pages() if rules.has_perm(perm, user)), None)
+
+
 def start_page(user) -> str:
     """Which start page `user` gets, "" for none. Asks the rule set itself rather than `user.has_perm`,
     which grants a superuser every permission: a superuser without a role has no start page of a role."""

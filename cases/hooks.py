@@ -181,3 +181,17 @@ def register_menu_entry(url_name: str, *, label, perm: str, order: int) -> None:
 
 def menu_entries() -> list[MenuEntry]:
     return sorted(_menu_entries.values(), key=lambda entry: entry.order)
+
+
+# --- start pages of the apps above (followup/: the unit manager's caseload now) -------------------------
+_start_pages: dict[str, str] = {}
+
+
+def register_start_page(url_name: str, *, perm: str) -> None:
+    """Send users who have `perm` from the start page (`/`) to `url_name` instead of a page of `cases`; the
+    first registered whose rule holds wins (`cases.access.registered_start_page`)."""
+    _start_pages.setdefault(url_name, perm)
+
+
+def start_pages() -> list[tuple[str, str]]:
+    return list(_start_pages.items())

@@ -56,6 +56,9 @@ def _redirect_to_case(case):
 @access.requires("cases.home")
 def home(request):
     user = request.user
+    registered = access.registered_start_page(user)
+    if registered:
+        return redirect(registered)
     start = access.start_page(user)
     context = {"start": start}
     if start == "case_officer":

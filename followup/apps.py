@@ -12,8 +12,10 @@ class FollowupConfig(AppConfig):
     verbose_name = _("Follow-up")
 
     def ready(self):
-        from cases.hooks import register_menu_entry
+        from cases.hooks import register_menu_entry, register_start_page
 
         from . import access  # noqa: F401 - registers the follow-up's rules
 
         register_menu_entry("followup_caseload", label=_("Follow-up"), perm="followup.view_followup", order=25)
+        # The unit manager steers the team: their start page is the caseload now, not the staff's list.
+        register_start_page("followup_caseload", perm="followup.view_followup")

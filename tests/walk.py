@@ -26,6 +26,8 @@ from . import factories as f
 
 MONDAY = dt.date(2026, 11, 23)
 PROJECT_APPS = ("cases", "measures", "scheduling", "handover")
+# Downloads, not pages: a PDF, a calendar file, a table as CSV or Excel.
+DOWNLOADS = (".pdf", ".ics", ".<slug:fmt>")
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin (tested in tests/cases/test_admin_pages.py)
 SKIPPED_NAMES = {"set_language", "logout", "api-schema", "api-docs", "health"}
 # Not pages: opening a notice marks it read and redirects to its thing; marking read is POST only (its forms
@@ -89,7 +91,10 @@ def scene(world, start_case):
 
 def kwargs_for(route: str, name: str, converters, s) -> dict:
     """The URL arguments of one page in the scene."""
-    by_name = {"message_edit": {"pk": s.draft.pk}}
+    by_name = {
+        "message_edit": {"pk": s.draft.pk},
+        "followup_caseload_export": {"table": "cases", "fmt": "csv"},
+    }
     if name in by_name:
         return by_name[name]
     values = {}

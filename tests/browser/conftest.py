@@ -33,10 +33,10 @@ def browser():
 
 @pytest.fixture
 def page_for(browser, live_server):
-    """A signed-in page for `user` at a given viewport (desktop by default)."""
+    """A signed-in page for `user` at a given viewport (desktop by default), on the start page it lands on."""
     contexts = []
 
-    def _page(user, password="test-password-123", viewport=(1280, 900)):
+    def _page(user, password="test-password-123", viewport=(1280, 900), lands_on="/"):
         context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="sv-SE")
         contexts.append(context)
         page = context.new_page()
@@ -45,7 +45,8 @@ def page_for(browser, live_server):
         page.get_by_label("Användarnamn").fill(user.username)
         page.get_by_label("Lösenord").fill(password)
         page.get_by_role("button", name="Logga in").click()
-        page.wait_for_url(f"{live_server.url}/")
+        # The start page, or where it sends the user (a unit manager: the caseload now).
+        page.wait_for_url(f"{live_server.url}{lands_on}")
         return page
 
     yield _page

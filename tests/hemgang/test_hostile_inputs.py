@@ -92,7 +92,7 @@ def _discover_forms(world, s, readers):
     """(persona, target, form) for every distinct POST form (its target and fields) some persona sees."""
     found, seen = [], set()
     for route, _name, url, is_api in walk.pages(world, s):
-        if is_api or route.endswith((".pdf", ".ics")):
+        if is_api or route.endswith(walk.DOWNLOADS):
             continue
         for who, http in readers.items():
             response = http.get(url)

@@ -13,7 +13,7 @@ def _walk(world, start_case, login):
     repeated, unopened, walked = {}, [], 0
     with walk.at():
         for route, _name, url, is_api in walk.pages(world, s):
-            if is_api or route.endswith((".pdf", ".ics")):
+            if is_api or route.endswith(walk.DOWNLOADS):
                 continue  # not HTML, or not asked for
             opened = False
             for who, http in readers.items():
