@@ -29,7 +29,8 @@ class Series:
 
 
 def nice_ceiling(value: float) -> tuple[float, float]:
-    """A round top for the axis and its step (1, 2 or 5 times a power of ten), about four steps high."""
+    """A round top for the axis and its step: the step is 1, 2 or 5 times a power of ten, at least a
+    quarter of the value, so the axis has two to four steps (15 → 15 by 5; 94 → 100 by 50)."""
     if value <= 0:
         return 4, 1
     raw = value / 4

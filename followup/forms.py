@@ -201,11 +201,9 @@ class WhatIfForm(forms.Form):
     Swede types them (12,5) and as a browser sends them (12.5)."""
 
     team = forms.CharField(required=False, widget=forms.HiddenInput)
-    clients_at_once = forms.DecimalField(
-        label=_("Clients at once"), max_digits=6, decimal_places=1, max_value=1000, localize=True
-    )
+    clients_at_once = forms.DecimalField(label=_("Clients at once"), decimal_places=1, max_value=1000, localize=True)
     average_length_days = forms.DecimalField(
-        label=_("Average length (days)"), max_digits=6, decimal_places=1, max_value=365, localize=True
+        label=_("Average length (days)"), decimal_places=1, max_value=365, localize=True
     )
 
     def __init__(self, params, *, initial: dict, **kwargs):

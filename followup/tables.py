@@ -202,7 +202,7 @@ def length_table(figures: PeriodFigures) -> Table:
 
 
 def month_label(month: dt.date) -> str:
-    return formats.date_format(month, "M Y")
+    return formats.date_format(month, "F Y")
 
 
 def short_month_label(month: dt.date) -> str:

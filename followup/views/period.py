@@ -32,6 +32,8 @@ def trend_range(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
 
 def _neighbour(query: dict, kind: str, step: int) -> str | None:
     """The query of the period before (-1) or after (+1) this month, quarter or year."""
+    if kind not in (MONTH, QUARTER, YEAR):
+        return None
     year = int(query["year"])
     if kind == MONTH:
         index = year * 12 + int(query["month"]) - 1 + step
@@ -39,10 +41,8 @@ def _neighbour(query: dict, kind: str, step: int) -> str | None:
     elif kind == QUARTER:
         index = year * 4 + int(query["quarter"]) - 1 + step
         moved = {"year": index // 4, "quarter": index % 4 + 1}
-    elif kind == YEAR:
-        moved = {"year": year + step}
     else:
-        return None
+        moved = {"year": year + step}
     return urlencode({**query, **{key: str(value) for key, value in moved.items()}})
 
 
