@@ -89,7 +89,7 @@ def scene(world, start_case):
 
 def kwargs_for(route: str, name: str, converters, s) -> dict:
     """The URL arguments of one page in the scene."""
-    by_name = {"message_edit": {"pk": s.draft.pk}}
+    by_name = {"message_edit": {"pk": s.draft.pk}, "followup_period_export": {"table": "figures", "fmt": "csv"}}
     if name in by_name:
         return by_name[name]
     values = {}
