@@ -94,6 +94,7 @@ def kwargs_for(route: str, name: str, converters, s) -> dict:
     by_name = {
         "message_edit": {"pk": s.draft.pk},
         "followup_caseload_export": {"table": "cases", "fmt": "csv"},
+        "followup_period_export": {"table": "figures", "fmt": "csv"},
     }
     if name in by_name:
         return by_name[name]

@@ -680,7 +680,8 @@ class Generator:
                     signed_at=evening,
                 )
             if rng.random() < 0.25:
-                author = rng.choice(ts.staff[3:])
+                # The nurse or a therapist; a team with only USK (the demo's Söder): one of them.
+                author = rng.choice([one for one in ts.staff if one[1] != "usk"] or ts.staff)
                 self.w[JournalEntry].add(
                     case_id=life.pk,
                     kind="health",
@@ -694,7 +695,8 @@ class Generator:
     def measures(self, life, ts, officer, homecoming, start_day, end_day, meeting, stop) -> None:
         """SKL's "Steg 2": safety and Katz ADL at start and end, COPM goals, IBIC at start and follow-up."""
         rng, w = self.rng, self.w
-        usk, therapist = rng.choice(ts.of("usk")), rng.choice(ts.of("at", "ft"))
+        # A team without a therapist of its own (the demo's Söder) has its USK rate the measures.
+        usk, therapist = rng.choice(ts.of("usk")), rng.choice(ts.of("at", "ft") or ts.of("usk"))
         at_start = homecoming + HOUR
         at_end = aware(end_day, dt.time(10))
         ended = self.happened(at_end) and at_end <= stop

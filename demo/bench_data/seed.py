@@ -81,6 +81,18 @@ def unread_rows() -> int:
         return unread_rows_write()
 
 
+def history(org, *, cases: int, years: int, seed: int, say) -> dict[str, int]:
+    """`cases` closed cases for `org` over the `years` years before the last weeks (the demo's past, so that
+    the unit manager's follow-up has months to show; its present is seeded through the services)."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    first = today - dt.timedelta(days=365 * years)
+    last = today - dt.timedelta(days=PRESENT_DAYS + 5)
+    rng = random.Random(seed)  # noqa: S311 - repeatable demo data, not a secret
+    writer = draw(org, cases=cases, first=first, last=last, present_days=-1, rng=rng, now=now, say=say)
+    return dict(writer.written)
+
+
 def analyze() -> None:
     """Fresh planner statistics, as autovacuum would have them on a database that grew over the years."""
     with connection.cursor() as cursor:

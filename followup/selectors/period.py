@@ -104,6 +104,7 @@ class PeriodFigures:
     started: int
     ended: int
     length_median_days: float | None
+    length_mean_days: float | None
     length_buckets: tuple[Bucket, ...]
     length_within_target: int
     lead_time_median_days: float | None
@@ -166,6 +167,7 @@ def period_figures(*, teams, start: dt.date, end: dt.date) -> PeriodFigures:
         started=counts["started"],
         ended=counts["ended"],
         length_median_days=counts["length_median"],
+        length_mean_days=counts["length_mean"],
         length_buckets=tuple(Bucket(low, high, counts[f"length_{low}_{high}"]) for low, high in LENGTH_BUCKETS),
         length_within_target=counts["length_target"],
         lead_time_median_days=counts["lead_median"],
@@ -223,6 +225,8 @@ def _event_counts(events) -> dict:
         "started": Count("case_id", filter=SUPPORT_STARTED, distinct=True),
         "ended": Count("case_id", filter=SUPPORT_ENDED, distinct=True),
         "length_median": Percentile("length", 0.5, filter=SUPPORT_ENDED),
+        # The capacity planner's "average length" (SKL 2017, figure 6) is this mean.
+        "length_mean": Avg("length", filter=SUPPORT_ENDED),
         "length_target": Count("id", filter=SUPPORT_ENDED & _in_length(*LENGTH_TARGET)),
         "lead_median": Percentile("lead", 0.5, filter=came_home),
         "lead_p90": Percentile("lead", 0.9, filter=came_home),

@@ -26,7 +26,10 @@ def test_seed_demo_creates_a_believable_municipality_once(db):
         "withdrawn",
         "readmitted",
     }
-    assert Client.objects.count() == 30
+    # The present's 30 clients, registered through the services (with their history rows); the past's
+    # clients come from the bulk generator, before the last weeks.
+    assert Client.history.values("id").distinct().count() == 30
+    assert Client.objects.count() > 30
     assert {u.role for u in User.objects.all()} == {r.value for r in Role}
     for number in Client.objects.values_list("personal_number", flat=True):
         assert parse_identity_number(number).number == number
@@ -63,3 +66,26 @@ def test_the_demo_seeded_on_any_day_is_alive_on_that_day(db, seeded_on):
     assert any(status.is_ending for _case, status in alerts)
     referred = Case.objects.filter(state="referred").select_related("referral")
     assert referred and all(c.referral.planned_homecoming_on == today + dt.timedelta(days=1) for c in referred)
+
+
+def test_the_demo_has_two_years_of_closed_cases_for_the_follow_up(db):
+    """Eva (chef.norr, leading both teams) sees months of figures on her follow-up pages."""
+    from followup.access import teams_for
+    from followup.selectors import monthly_trend, period_figures
+
+    call_command("seed_demo", history_cases=400)
+    eva = User.objects.get(username="chef.norr")
+    teams = teams_for(eva)
+    today = timezone.localdate()
+    year_ago = today - dt.timedelta(days=365)
+    figures = period_figures(teams=teams, start=year_ago, end=today)
+    assert figures.ended > 100 and figures.length_median_days is not None
+    assert figures.safety.pairs > 50 and figures.meetings_held > 50
+    trend = monthly_trend(teams=teams, start=year_ago, end=today)
+    assert sum(1 for month in trend if month.started) >= 11
+    assert {c.state for c in Case.objects.filter(created_at__lt=timezone.now() - dt.timedelta(days=60))} <= {
+        "closed",
+        "declined",
+        "withdrawn",
+        "readmitted",
+    }

@@ -173,6 +173,8 @@ def test_it_gives_the_median_and_the_distribution_of_the_length(world, lengths):
     figures = period_figures(teams=[world.team], **MARCH)
     # Lengths of the six ended: 5, 10, 12, 18, 19, 30 → median (12 + 18) / 2 = 15.
     assert figures.length_median_days == 15
+    # Their mean, the planner's average length: (5 + 10 + 12 + 18 + 19 + 30) / 6 = 94 / 6.
+    assert figures.length_mean_days == pytest.approx(94 / 6)
     assert [(b.label, b.count) for b in figures.length_buckets] == [
         ("≤7", 1),  # A: 5
         ("8–11", 1),  # B: 10

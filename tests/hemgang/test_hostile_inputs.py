@@ -35,6 +35,18 @@ ERROR_MARKS = ('class="errorlist', "error-summary", 'role="alert"')
 PER_FORM = 12  # submissions per form (each carries one input per field)
 PER_PAGE = 5  # GETs per page (each carries one input per query parameter)
 QUERY_PARAMETERS = ["date", "show", "who", "state", "mine", "unacknowledged", "limit", "offset", "page", "q"]
+# The follow-up's choice of team and period and the planner's what-if.
+QUERY_PARAMETERS += [
+    "team",
+    "period",
+    "year",
+    "month",
+    "quarter",
+    "start",
+    "end",
+    "clients_at_once",
+    "average_length_days",
+]
 
 
 def _tables():

@@ -39,6 +39,9 @@ from scheduling.models import Visit
 from scheduling.services import care_plan_update, journal_sign
 
 DEMO_PASSWORD = "hemgang-demo"
+# The demo's past: about as many cases as two teams of its size take in (SKL: clients at once × 365 /
+# length; Norr 12 × 365 / 14 and Söder 8 × 365 / 10, a little below capacity), over two years.
+HISTORY_CASES, HISTORY_YEARS = 1000, 2
 
 INTERVENTION_TYPES = [
     "Personlig omvårdnad",
@@ -164,7 +167,16 @@ def _on(day: dt.date, time: dt.time, today: dt.date):
 class Command(BaseCommand):
     help = "Create the demo municipality Demoköping with teams, staff, catalogues and 30 cases."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--history-cases",
+            type=int,
+            default=HISTORY_CASES,
+            help="Closed cases of the past years, for the unit manager's follow-up (0: none).",
+        )
+        parser.add_argument("--history-years", type=int, default=HISTORY_YEARS, help="Years of that past.")
+
+    def handle(self, *args, history_cases=HISTORY_CASES, history_years=HISTORY_YEARS, **options):
         if Municipality.objects.filter(code="9999").exists():
             self.stdout.write("Demo data already present.")
             return
@@ -172,6 +184,9 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             with transaction.atomic():
                 self._seed()
+            if history_cases > 0 and history_years > 0:
+                # In transactions of its own: the bulk load commits chunk by chunk (demo.bench_data).
+                self._history(cases=history_cases, years=history_years)
             # The reminders due today are in the notification centres from the start (the sweep runs again
             # every few minutes, under `make run` too).
             reminders.sweep()
@@ -249,6 +264,51 @@ class Command(BaseCommand):
         today = timezone.localdate()
         for index, target in enumerate(STATE_PLAN):
             self._case(rng, index, target, officers[index % 3 == 2], teams, types, basis, today, users)
+
+    def _history(self, *, cases: int, years: int):
+        """The past years of both teams, closed, written in bulk by the benchmark's generator
+        (`demo.bench_data`: the same life of a case, its events, visits, messages and measures), so Eva's
+        follow-up shows months of real-looking figures. Not through the services: a thousand cases through
+        them would take minutes; these old records have no history rows, their case events are complete."""
+        from demo.bench_data.organisation import Organisation, TeamStaff
+        from demo.bench_data.seed import history
+
+        town = Municipality.objects.get(code="9999")
+        people = {u.username: u for u in User.objects.filter(municipality=town)}
+        recipients = {r.name: r for r in Recipient.objects.filter(municipality=town)}
+        teams = []
+        for key in ("norr", "soder"):
+            team = people[f"chef.{key}"].team
+            members = [u for u in people.values() if u.team_id == team.pk and u.role == Role.TEAM_STAFF]
+            staff = [(u.pk, u.profession) for u in members]
+            teams.append(TeamStaff(team, sorted(staff), people[f"chef.{key}"].pk))
+        providers = [
+            {
+                "groups": [recipients[name] for name in groups],
+                "coordinator": recipients[coordinator],
+                "coordinator_user": people["koordinator.dag"].pk,
+            }
+            for groups, coordinator in (
+                (["Hemtjänst Centrum"], "Koordinator Omsorg Demo"),
+                (["Hemtjänst Öster", "Hemtjänst Väster"], "Koordinator Demoköpings hemtjänst"),
+            )
+        ]
+        bases = list(LegalBasis.objects.filter(municipality=town).order_by("sort_order"))
+        org = Organisation(
+            municipality=town,
+            teams=teams,
+            officer_ids=[people["handlaggare"].pk, people["handlaggare2"].pk],
+            providers=providers,
+            night_patrol=recipients["Nattpatrullen"],
+            night_coordinator=recipients["Nattkoordinator"],
+            night_user_id=people["koordinator.natt"].pk,
+            alarm=recipients["Trygghetslarm (Demolarm AB)"],
+            type_ids=[t.pk for t in InterventionType.objects.filter(municipality=town).order_by("pk")],
+            bases_old=[(b.pk, b.needs_assessment) for b in bases if "2001:453" in b.name],
+            bases_new=[(b.pk, b.needs_assessment) for b in bases if "2025:400" in b.name],
+        )
+        written = history(org, cases=cases, years=years, seed=2026, say=self.stdout.write)
+        self.stdout.write(f"History: {written.get('cases_case', 0)} closed cases over {years} years.")
 
     def _recipients(self, town, users):
         """Hemtjänst as receivers: a private provider and the municipality's own, and the night side."""
