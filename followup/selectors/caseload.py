@@ -275,6 +275,7 @@ def _case_row(case: Case, today: dt.date, now: dt.datetime, coming: dict, passed
     booked = meeting if meeting is not None and meeting.status == FollowUpMeeting.Status.BOOKED else None
     undocumented = [visit for visit in passed if visit_undocumented_is_due(visit, now)]
     staff_ids = set(coming.get("staff") or ()) | {visit.assigned_to_id for visit in passed if visit.assigned_to_id}
+    consent = case.consent_status(today)
     return CaseRow(
         case=case,
         # Day 1 is the first day of the support (001): the start date is day 1.
@@ -283,8 +284,9 @@ def _case_row(case: Case, today: dt.date, now: dt.datetime, coming: dict, passed
         next_visit=coming.get("next_visit"),
         meeting=booked,
         meeting_outcome_missing=booked is not None and meeting_outcome_is_due(booked, now),
-        consent=case.consent_status(today),
-        consent_missing=not case.has_valid_consent(today) and case.consent_status(today) is None,
+        consent=consent,
+        # Never given, or withdrawn: nothing may go to hemtjänst (an expired one is told as such).
+        consent_missing=consent is None and not case.has_valid_consent(today),
         receipts=receipts or Receipts(),
         overdue_visits=len(passed) - len(undocumented),
         past_end=case.overdue_since,

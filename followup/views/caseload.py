@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import access
+from cases.models import CaseState
 from hemgang.errors import DomainValidationError
 
 from .. import access as followup_access
@@ -180,7 +181,7 @@ def pipeline_table(load) -> Table:
 
 
 def waiting_for(case) -> str:
-    return _("Decision") if case.state == "referred" else _("Start")
+    return _("Decision") if case.state == CaseState.REFERRED else _("Start")
 
 
 def staff_table(load) -> Table:
