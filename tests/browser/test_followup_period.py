@@ -34,20 +34,21 @@ def test_the_manager_follows_up_a_period(world, first_quarter, page_for, live_se
     assert_accessible(page)
 
     # A quarter, all teams: the quarter's field appears once the kind is chosen.
-    page.get_by_label("Kvartal", exact=True).check()
-    expect(page.get_by_label("Månad", exact=True)).to_be_hidden()
+    page.get_by_role("radio", name="Kvartal").check()
+    expect(page.get_by_role("combobox", name="Månad")).to_be_hidden()
     page.get_by_role("combobox", name="Kvartal").select_option("1")
     page.get_by_role("button", name="Visa").click()
     expect(page.get_by_role("heading", name="Kvartal 1 2026 · Team Norr, Team Söder")).to_be_visible()
-    started = page.get_by_role("row", name="Stöd som började")
-    expect(started).to_contain_text("3")
+    clients = page.get_by_role("region", name="Brukare")
+    expect(clients.get_by_role("row", name="Stöd som började")).to_contain_text("3")
 
     # One team: Team Norr's two supports.
     page.get_by_label("Team", exact=True).select_option(label="Team Norr")
     page.get_by_role("button", name="Visa").click()
     expect(page.get_by_role("heading", name="Kvartal 1 2026 · Team Norr")).to_be_visible()
-    expect(page.get_by_role("row", name="Stöd som avslutades")).to_contain_text("2")
-    expect(page.get_by_role("row", name="Medianlängd")).to_contain_text("8,5 dagar")
+    expect(clients.get_by_role("row", name="Stöd som avslutades")).to_contain_text("2")
+    length = page.get_by_role("region", name="Stödets längd", exact=True).first
+    expect(length.get_by_role("row", name="Medianlängd")).to_contain_text("8,5 dagar")
 
     # The length chart is an image with a name, its numbers in the table beside it.
     chart = page.get_by_role("img", name="Avslutade stöd efter längd i dagar; de vanliga 12–18 dagarna markerade")
@@ -61,7 +62,7 @@ def test_the_manager_follows_up_a_period(world, first_quarter, page_for, live_se
     assert_accessible(page)
 
     # A period that ends before it starts: the message on the form, no figures.
-    page.get_by_label("Valda datum").check()
+    page.get_by_role("radio", name="Valda datum").check()
     page.get_by_label("Första dagen").fill("2026-03-10")
     page.get_by_label("Sista dagen").fill("2026-03-01")
     page.get_by_role("button", name="Visa").click()
