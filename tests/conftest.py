@@ -56,6 +56,18 @@ def _as_app_role(django_db_setup, django_db_blocker):
     _connect_as(_OWNER)  # the test database is dropped by its owner
 
 
+@pytest.fixture
+def as_owner(transactional_db):
+    """For the tests that migrate the test database back and forth: as its owner. The tables they drop and
+    create again are granted to the app role again after (migrate's post_migrate does it otherwise)."""
+    from hemgang.db_roles import grant_app_privileges
+
+    _connect_as(_OWNER)
+    yield
+    grant_app_privileges(using="default")
+    _connect_as(_APP)
+
+
 def _flush_as_owner(original):
     def teardown(self):
         _connect_as(_OWNER)
