@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("scheduling.urls")),
     path("", include("handover.urls")),
     path("", include("notifications.urls")),
+    path("", include("audit.urls")),
 ]
