@@ -164,7 +164,7 @@ def log_review(request):
 
 @access.requires("audit.review_log")
 def log_review_user(request, pk):
-    person = User.objects.filter(pk=pk, municipality_id=request.user.municipality_id).first()
+    person = User.objects.filter(pk=pk, municipality_id=request.user.municipality_id).select_related("team").first()
     if person is None:
         raise Http404
     return _reads_page(request, subject=person, user_id=person.pk, filename=f"logg-{person.username}")
