@@ -133,7 +133,11 @@ def account_set_password(request, uidb64, token):
 
 
 def _period_form(request) -> PeriodForm:
-    return PeriodForm(request.GET or None) if request.GET.keys() - {"page", "format"} else PeriodForm({})
+    """The period asked for, or the last 30 days shown in the fields."""
+    if request.GET.keys() - {"page", "format"}:
+        return PeriodForm(request.GET)
+    default = PeriodForm.default_period()
+    return PeriodForm({"first": default.first.isoformat(), "last": default.last.isoformat()})
 
 
 def _page_number(request) -> int:
