@@ -1,8 +1,8 @@
 """The users' admin with separation of duties: the form of cases/admin.py, its saves through audit.services.
 
-A change that would give access to client data becomes a request a unit manager decides in the app (the
-admin shows the requests, read-only); the password of a care account is never set here, only a reset
-asked for.
+A change that would give access to client data becomes a request a unit manager decides in the app (their
+page "Kontoändringar"; the admin says that the change waits); the password of a care account is never set
+here, only a reset asked for.
 """
 
 from django.contrib import admin, messages
@@ -12,12 +12,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cases.admin import UserAdmin, admin_municipality_scope
+from cases.admin import UserAdmin
 from cases.models import User
 from hemgang.errors import DomainError
 
 from . import services
-from .models import AccountChangeRequest
 
 
 def _flags(cleaned: dict, initial_groups, initial_permissions) -> dict:
@@ -144,40 +143,3 @@ class AccountAdmin(UserAdmin):
             "change_url": change_url,
         }
         return TemplateResponse(request, "audit/admin_password_request.html", context)
-
-
-@admin.register(AccountChangeRequest)
-class AccountChangeRequestAdmin(admin.ModelAdmin):
-    """The requests, for the administrator to follow: read-only (a unit manager decides them in the app)."""
-
-    list_display = ["account", "kind", "state", "requested_by", "requested_at", "decided_by", "decided_at"]
-    list_filter = ["state", "kind"]
-    readonly_fields = [
-        "account",
-        "kind",
-        "changes",
-        "state",
-        "requested_by",
-        "requested_at",
-        "decided_by",
-        "decided_at",
-        "reason",
-    ]
-    fields = readonly_fields
-
-    def get_queryset(self, request):
-        return admin_municipality_scope(request, super().get_queryset(request)).select_related(
-            "account", "requested_by", "decided_by"
-        )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff and request.user.has_perm("cases.change_user")
