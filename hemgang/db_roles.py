@@ -11,7 +11,7 @@ from django.db import connections
 from psycopg import sql
 
 # Tables the app may only add to and read.
-APPEND_ONLY_TABLES = ("cases_accesslog", "cases_caseevent")
+APPEND_ONLY_TABLES = ("cases_accesslog", "cases_caseevent", "audit_accountevent")
 
 
 def grant_app_privileges(using: str = "owner", **kwargs) -> None:
@@ -27,7 +27,11 @@ def grant_app_privileges(using: str = "owner", **kwargs) -> None:
         if cursor.fetchone() is None:
             return
         role = sql.Identifier(app_role)
-        logs = sql.SQL(", ").join(sql.Identifier(table) for table in APPEND_ONLY_TABLES)
+        # Only the logs that exist yet (a migration of one app, before the others' tables are made).
+        cursor.execute(
+            "SELECT t FROM unnest(%s::text[]) t WHERE to_regclass(t) IS NOT NULL", [list(APPEND_ONLY_TABLES)]
+        )
+        logs = sql.SQL(", ").join(sql.Identifier(table) for (table,) in cursor.fetchall())
         for statement in (
             sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(role),
             sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}").format(role),

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "measures",
     "scheduling",
     "handover",
+    # Separation of duties for accounts and the unit manager's log review: reads cases, nothing above it.
+    "audit",
     # Reads cases, measures, scheduling and handover for the unit manager's follow-up; no models.
     "followup",
     "demo",
@@ -230,6 +232,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # database stores each reminder once and a sending claims its row first.
 REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 300)
 NOTIFICATION_SWEEP_SECONDS = env_int("NOTIFICATION_SWEEP_SECONDS", 60)
+# The log review flags a user who read more than this many distinct clients within this many minutes.
+LOG_REVIEW_BURST_CLIENTS = env_int("LOG_REVIEW_BURST_CLIENTS", 30)
+LOG_REVIEW_BURST_MINUTES = env_int("LOG_REVIEW_BURST_MINUTES", 10)
 CELERY_BEAT_SCHEDULE = {
     "run-reminders": {"task": "notifications.tasks.run_reminders", "schedule": float(REMINDER_SWEEP_SECONDS)},
     "send-waiting-notifications": {

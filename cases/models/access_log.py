@@ -36,6 +36,8 @@ class AccessLog(models.Model):
             # The unit manager's review: one client's reads, and one user's reads, newest first.
             models.Index(fields=["client", "-at"], name="accesslog_client_idx"),
             models.Index(fields=["user", "-at"], name="accesslog_user_idx"),
+            # The review's summary: a municipality's reads over a period (audit.selectors).
+            models.Index(fields=["municipality", "-at"], name="accesslog_municipality_idx"),
         ]
 
     def __str__(self):

@@ -109,7 +109,16 @@ def test_a_consent_of_another_case_is_a_404_on_the_withdraw_page(world, login, r
 MENUS = {
     "officer": ["home", "notification_list", "client_search", "client_new"],
     "staff": ["home", "inbox", "notification_list", "day_board"],
-    "manager": ["home", "inbox", "notification_list", "day_board", "team_reminders", "followup_caseload"],
+    "manager": [
+        "home",
+        "inbox",
+        "notification_list",
+        "day_board",
+        "team_reminders",
+        "followup_caseload",
+        "log_review",
+        "account_requests",
+    ],
     "coordinator": ["home", "inbox", "notification_list"],
     "admin": ["home", "notification_list", "admin:index"],
     "integration": ["home"],
