@@ -1,4 +1,7 @@
+from django.conf import settings
+
 from .hooks import menu_entries
+from .signin.sessions import has_second_factor
 
 
 def navigation(request):
@@ -7,6 +10,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": []}
+    if settings.OTP_REQUIRED and not has_second_factor(request):
+        return {"nav": []}  # between the password and the second factor: no menu yet
     return {
         "nav": [
             (entry.url_name, entry.label(user) if callable(entry.label) else entry.label)

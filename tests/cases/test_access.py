@@ -40,7 +40,18 @@ def test_every_page_declares_its_access_rule():
 
 def test_only_declared_public_pages_open_without_login(client):
     public = {str(p.pattern) for ns, p in _patterns() if _declared_rule(p.callback) == "public"}
-    assert public == {"login/", "logout/", "api/schema/", "api/docs/", "health/"}
+    assert public == {
+        "login/",
+        "login/oidc/",
+        "login/oidc/callback/",
+        "logout/",
+        "api/schema/",
+        "api/docs/",
+        "health/",
+    }
+    # After the password, before the second factor: the second step and enrolling an app, nothing else.
+    signing_in = {str(p.pattern) for ns, p in _patterns() if _declared_rule(p.callback) == "signing_in"}
+    assert signing_in == {"login/verify/", "login/enrol/"}
 
 
 # persona → expected status for each case page (on a decided case of `world.team`)
