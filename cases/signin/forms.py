@@ -18,7 +18,12 @@ class CodeForm(forms.Form):
         max_length=20,
         help_text=_("The 6 digits your authenticator app shows now, or one of your recovery codes."),
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "none", "spellcheck": "false"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
         ),
     )
 

@@ -52,10 +52,14 @@ class SessionLifetimeMiddleware:
             return None  # the API answers an anonymous request itself (401); a public page opens anyway
         if why == "idle":
             minutes = settings.SESSION_IDLE_SECONDS // 60
-            messages.info(request, _("You were signed out after %(minutes)s minutes without activity.") % {"minutes": minutes})
+            messages.info(
+                request, _("You were signed out after %(minutes)s minutes without activity.") % {"minutes": minutes}
+            )
         else:
             hours = settings.SESSION_ABSOLUTE_SECONDS // 3600
-            messages.info(request, _("You were signed out: a session lasts at most %(hours)s hours.") % {"hours": hours})
+            messages.info(
+                request, _("You were signed out: a session lasts at most %(hours)s hours.") % {"hours": hours}
+            )
         if getattr(request, "htmx", False):
             return _redirect(request, reverse(settings.LOGIN_URL))
         return redirect_to_login(request.get_full_path())

@@ -49,7 +49,7 @@ def has_second_factor(request) -> bool:
 
 
 def expired(request) -> str:
-    """"idle" or "absolute" when the session has outlived its limits, else "". A recorded time in the
+    """ "idle" or "absolute" when the session has outlived its limits, else "". A recorded time in the
     future (a clock set back) counts as now."""
     session = request.session
     moment = now()

@@ -23,7 +23,9 @@ from .forms import CodeForm, EnrolForm, SignInForm
 
 def _next_url(request) -> str:
     url = request.POST.get("next") or request.GET.get("next") or ""
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return url
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
@@ -75,7 +77,10 @@ def verify(request):
                 left = two_factor.recovery_codes_left(request.user)
                 messages.warning(
                     request,
-                    _("You signed in with a recovery code; %(left)s are left. Lost your phone? Tell your administrator.")
+                    _(
+                        "You signed in with a recovery code; %(left)s are left. "
+                        "Lost your phone? Tell your administrator."
+                    )
                     % {"left": left},
                 )
             return redirect(_next_url(request))
@@ -119,7 +124,7 @@ class _OnlyWhenConfigured:
 
 
 class IdentityProviderStart(_OnlyWhenConfigured, oidc_views.OIDCAuthenticationRequestView):
-    """"Logga in med e-legitimation": to the identity provider, asking for the required `acr`."""
+    """ "Logga in med e-legitimation": to the identity provider, asking for the required `acr`."""
 
 
 class IdentityProviderCallback(_OnlyWhenConfigured, oidc_views.OIDCAuthenticationCallbackView):

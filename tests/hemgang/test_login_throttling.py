@@ -4,10 +4,10 @@ import datetime as dt
 import re
 
 import time_machine
-from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import ApiToken
+
 from .login_steps import password_step
 
 MORNING = timezone.make_aware(dt.datetime(2026, 11, 23, 8, 0))
