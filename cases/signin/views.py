@@ -130,6 +130,10 @@ class IdentityProviderStart(_OnlyWhenConfigured, oidc_views.OIDCAuthenticationRe
 class IdentityProviderCallback(_OnlyWhenConfigured, oidc_views.OIDCAuthenticationCallbackView):
     """Back from the identity provider. Its e-legitimation is the second factor."""
 
+    @property
+    def failure_url(self):
+        return resolve_url(settings.LOGIN_REDIRECT_URL_FAILURE)
+
     def login_success(self):
         response = super().login_success()
         sessions.second_factor_given(self.request, "oidc")
