@@ -10,8 +10,10 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": []}
-    if settings.OTP_REQUIRED and not has_second_factor(request):
-        return {"nav": []}  # between the password and the second factor: no menu yet
+    if settings.OTP_REQUIRED and hasattr(request, "session") and not has_second_factor(request):
+        # Between the password and the second factor: no menu yet (the middleware refuses its pages anyway;
+        # a request without a session is one a test or a renderer built).
+        return {"nav": []}
     return {
         "nav": [
             (entry.url_name, entry.label(user) if callable(entry.label) else entry.label)

@@ -168,6 +168,9 @@ AXES_FAILURE_LIMIT = "cases.api_auth.failure_limit"
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Not in the admin: its pages are not scoped to a municipality. A lockout ends by itself, or by the
+# operator's `manage.py axes_reset_username USERNAME`.
+AXES_ENABLE_ADMIN = False
 AXES_LOCKOUT_CALLABLE = "cases.signin.views.locked_out"
 # Behind a reverse proxy that sets X-Forwarded-For: how many proxies (0: the address is REMOTE_ADDR).
 AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0) or None

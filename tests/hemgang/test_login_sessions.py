@@ -105,10 +105,16 @@ def test_deactivating_an_account_ends_all_its_sessions_at_once(world):
     assert colleague.get(reverse("home")).status_code == 200
 
 
-def test_removing_an_app_ends_the_sessions_it_opened(world):
+def test_removing_a_lost_phones_app_ends_the_sessions_and_the_next_sign_in_enrols(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
     http = _signed_in(world.officer)
-    world.officer.totpdevice_set.all().delete()
+    call_command("reset_second_factor", world.officer.username, stdout=StringIO())
     assert http.get(reverse("home")).status_code == 302
+    again, _ = password_step(world.officer)
+    assert again.get(reverse("login_verify"))["Location"].startswith(reverse("login_enrol"))
 
 
 def test_a_changed_password_ends_the_other_sessions(world):
