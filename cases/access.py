@@ -343,6 +343,13 @@ def public(view):
     return view
 
 
+def signing_in(view):
+    """A step of the sign-in after the password (the second factor, enrolling an app): open to a signed-in
+    user whose session has no second factor yet (cases/signin/middleware.py), and holding no client data."""
+    view.access_rule = "signing_in"
+    return view
+
+
 class RulePermission(BasePermission):
     """DRF: the view's `rule` must hold; an object rule (`rule_on_object`) is checked by get_case_for."""
 

@@ -203,14 +203,36 @@ def start_case(world):
     return _start
 
 
+@pytest.fixture(autouse=True)
+def _sessions_outlive_time_travel(settings):
+    """Tests move the clock between signing in and the request (days, for a date rule); the idle and
+    absolute limits are tested with their real values in tests/hemgang/test_login_sessions.py."""
+    settings.SESSION_IDLE_SECONDS = settings.SESSION_ABSOLUTE_SECONDS = 10 * 365 * 24 * 60 * 60
+
+
+def signed_in_client(user, *, second_factor: bool = True) -> HttpClient:
+    """A client signed in as `user`, by default with the second factor given with a TOTP app of theirs, as
+    the sign-in pages leave it (cases/signin/sessions.py); tests/hemgang/test_login_*.py go through the
+    pages themselves."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from cases.signin import sessions
+
+    http = HttpClient()
+    http.force_login(user)
+    if second_factor:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+        session = http.session
+        session[sessions.SECOND_FACTOR] = "totp"
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    return http
+
+
 @pytest.fixture
 def login():
-    def _login(user):
-        http = HttpClient()
-        http.force_login(user)
-        return http
-
-    return _login
+    return signed_in_client
 
 
 def _redis_answers() -> bool:

@@ -43,12 +43,17 @@ def test_only_declared_public_pages_open_without_login(client):
     # The set-password link of an approved account (audit/): the one-time token is its check.
     assert public == {
         "login/",
+        "login/oidc/",
+        "login/oidc/callback/",
         "logout/",
         "api/schema/",
         "api/docs/",
         "health/",
         "konto/losenord/<str:uidb64>/<str:token>/",
     }
+    # After the password, before the second factor: the second step and enrolling an app, nothing else.
+    signing_in = {str(p.pattern) for ns, p in _patterns() if _declared_rule(p.callback) == "signing_in"}
+    assert signing_in == {"login/verify/", "login/enrol/"}
 
 
 # persona → expected status for each case page (on a decided case of `world.team`)

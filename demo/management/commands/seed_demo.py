@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum import luhn
 
 from cases import services
@@ -42,6 +43,10 @@ DEMO_PASSWORD = "hemgang-demo"
 # The demo's past: about as many cases as two teams of its size take in (SKL: clients at once × 365 /
 # length; Norr 12 × 365 / 14 and Söder 8 × 365 / 10, a little below capacity), over two years.
 HISTORY_CASES, HISTORY_YEARS = 1000, 2
+# Every demo user's authenticator app has this published key (README, "Demo logins"): a tester adds it to
+# an app once (otpauth URI or typed), or asks `manage.py demo_code`. Never a real account's key.
+DEMO_TOTP_SECRET = "HEMGANGDEMOHEMGANGDEMOHEMGANGDEM"
+DEMO_TOTP_KEY = "39186034c3231c7230c069864638e46180d30c8c"  # the same, in hex as django-otp stores it
 
 INTERVENTION_TYPES = [
     "Personlig omvårdnad",
@@ -251,6 +256,8 @@ class Command(BaseCommand):
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
+            if role != Role.INTEGRATION:  # the hospital's system has its token and no sign-in
+                TOTPDevice.objects.create(user=user, name="Demo", key=DEMO_TOTP_KEY, confirmed=True)
             if role == Role.ADMINISTRATOR:
                 user.groups.add(admins)
             users[username] = user
