@@ -36,7 +36,13 @@ from .messages import (
     message_send_to_team,
     message_update_draft,
 )
-from .receivers import case_recipients_set, consent_gate, day_receiver_warning, default_recipients
+from .receivers import (
+    case_recipients_set,
+    consent_gate,
+    consent_receiver_candidates,
+    day_receiver_warning,
+    default_recipients,
+)
 
 __all__ = [
     "END_OF_SUPPORT_TEXTS",
@@ -46,6 +52,7 @@ __all__ = [
     "closing_draft_message",
     "closing_receipted_or_reasoned",
     "consent_gate",
+    "consent_receiver_candidates",
     "day_receiver_warning",
     "default_recipients",
     "end_of_support_draft",
