@@ -150,13 +150,16 @@ def version_from(request, data: dict) -> int:
     raw = request.headers.get("If-Match", "").strip().removeprefix("W/").strip('"')
     if raw.isdigit():
         return int(raw)
-    raise VersionRequired
+    raise VersionRequired(
+        {
+            "detail": _("Send the version you read: the `version` field, or an If-Match header with the ETag."),
+            "code": "version_required",
+        }
+    )
 
 
 class VersionRequired(APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
-    default_detail = _("Send the version you read: the `version` field, or an If-Match header with the ETag.")
-    default_code = "version_required"
 
 
 class ReferralCreateView(APIView):

@@ -137,9 +137,13 @@ def client_update(
     for name in changed:
         setattr(client, name, fields[name])
     _check_provider_links(client, [name for name in changed if name.endswith("_unit")])
-    relatives_changed = relatives is not None and relatives_replace(actor=actor, client=client, relatives=relatives)
-    if changed or relatives_changed:
+    # The client first, its relatives after: a later conflict reads the relatives as of just before it.
+    if changed or (
+        relatives is not None and relatives_replace(actor=actor, client=client, relatives=relatives, dry_run=True)
+    ):
         save_as(client, actor, update_fields=changed)
+    if relatives is not None:
+        relatives_replace(actor=actor, client=client, relatives=relatives)
     return client
 
 
@@ -153,8 +157,9 @@ def _relative_line(relative) -> str:
 def _relatives_changed(client: Client, snapshot: Snapshot, typed: list[dict] | None):
     """The client's relatives as the user saw them (the relatives' history at that moment) and now."""
     seen = None
-    if snapshot.seen_at is not None:
-        seen = [_relative_line(r) for r in Relative.history.as_of(snapshot.seen_at).filter(client_id=client.pk)]
+    if snapshot.seen_until is not None:
+        then = Relative.history.as_of(snapshot.seen_until).filter(client_id=client.pk)
+        seen = [_relative_line(r) for r in then]
     now = [_relative_line(r) for r in client.relatives.all()]
     yours = (
         None
@@ -189,25 +194,28 @@ def _check_provider_links(client: Client, newly_linked: list[str]) -> None:
             )
 
 
-def relatives_replace(*, actor, client: Client, relatives: list[dict]) -> bool:
+def relatives_replace(*, actor, client: Client, relatives: list[dict], dry_run: bool = False) -> bool:
     """Make the client's relatives the given list: rows with an `id` are updated, others added,
-    the ones left out removed. Each change is kept in the relative's history. True when anything changed."""
+    the ones left out removed. Each change is kept in the relative's history. True when anything changed
+    (with `dry_run`, would change: nothing is saved)."""
     existing = {r.pk: r for r in client.relatives.all()}
     keep = set()
     any_change = False
     for data in relatives:
         rel = existing.get(data.get("id")) or Relative(client=client)
         changed = [name for name in RELATIVE_FIELDS if getattr(rel, name) != data.get(name, getattr(rel, name))]
-        for name in changed:
-            setattr(rel, name, data[name])
         if rel.pk is None or changed:
-            save_as(rel, actor)
             any_change = True
+            if not dry_run:
+                for name in changed:
+                    setattr(rel, name, data[name])
+                save_as(rel, actor)
         keep.add(rel.pk)
     for pk, rel in existing.items():
         if pk not in keep:
-            delete_as(rel, actor)
             any_change = True
+            if not dry_run:
+                delete_as(rel, actor)
     return any_change
 
 
@@ -704,8 +712,8 @@ def _intervention_line(values, names: dict) -> str:
 def _interventions_changed(decision: Decision, snapshot: Snapshot, typed: list[InterventionLine], names: dict):
     """The interventions in force as the user saw them (their history at that moment), now, and as typed."""
     seen = None
-    if snapshot.seen_at is not None:
-        then = Intervention.history.as_of(snapshot.seen_at).filter(decision_id=decision.pk, ended_on__isnull=True)
+    if snapshot.seen_until is not None:
+        then = Intervention.history.as_of(snapshot.seen_until).filter(decision_id=decision.pk, ended_on__isnull=True)
         seen = [_intervention_line(i, names) for i in then]
     now = [_intervention_line(i, names) for i in decision.interventions.all()]
     yours = [_intervention_line(line, names) for line in typed]

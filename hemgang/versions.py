@@ -65,8 +65,13 @@ class Snapshot:
     later: list = field(default_factory=list)
 
     @property
-    def seen_at(self) -> dt.datetime | None:
-        return self.seen.history_date if self.seen is not None else None
+    def seen_until(self) -> dt.datetime | None:
+        """The last moment the record was as the user saw it: just before the first change after it. Rows
+        that belong to the record (relatives, interventions) are read as of then; their services save the
+        record first and its rows after it, so the rows of that change come later."""
+        if self.seen is None or not self.later:
+            return None
+        return self.later[0].history_date - dt.timedelta(microseconds=1)
 
 
 class StaleVersion(DomainError):
