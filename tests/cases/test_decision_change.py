@@ -369,6 +369,7 @@ def test_the_database_refuses_to_change_the_kind_of_a_basis_in_use(world, decide
 
 def _change_post(decision, *, end, reason, lines):
     data = {
+        "version": decision.version,
         "end_date": end.isoformat(),
         "reason": reason,
         "lines-TOTAL_FORMS": str(len(lines)),

@@ -390,7 +390,9 @@ def test_an_unknown_transition_is_404(world, login, referred):
 
 
 def test_the_officer_assigns_another_team(world, login, decided):
-    response = login(world.officer).post(reverse("case_team", args=[decided.pk]), {"team": world.other_team.pk})
+    response = login(world.officer).post(
+        reverse("case_team", args=[decided.pk]), {"team": world.other_team.pk, "version": decided.version}
+    )
     assert response.status_code == 302
     decided.refresh_from_db()
     assert decided.team == world.other_team
@@ -405,6 +407,7 @@ def test_the_client_page_and_edit(world, login, referred):
     response = http.post(
         reverse("client_edit", args=[referred.client.pk]),
         {
+            "client-version": referred.client.version,
             "client-first_name": "Greta",
             "client-last_name": "Nyberg",
             "client-phone": "070-2",
@@ -448,10 +451,10 @@ def test_the_client_edit_form_does_not_show_a_protected_address(world, login):
         "relatives-MIN_NUM_FORMS": "0",
         "relatives-MAX_NUM_FORMS": "10",
     }
-    http.post(url, base)
+    http.post(url, base | {"client-version": client.version})
     client.refresh_from_db()
     assert client.street_address == "Hemliga vägen 7"  # left empty: kept
-    http.post(url, base | {"client-street_address": "Nya vägen 1"})
+    http.post(url, base | {"client-version": client.version, "client-street_address": "Nya vägen 1"})
     client.refresh_from_db()
     assert client.street_address == "Nya vägen 1"  # typed: replaced
 

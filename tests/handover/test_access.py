@@ -15,6 +15,8 @@ from cases.models import AccessLog, Recipient
 from handover import access, services
 from handover.models import Message
 
+from .. import factories as f
+
 MONDAY = dt.date(2026, 11, 23)
 
 
@@ -113,6 +115,7 @@ def to_two_providers(world, case):
     other = Recipient.objects.get(name="Koordinator Annat")
     receivers = [*services.default_recipients(case), other]
     services.case_recipients_set(actor=world.staff, case=case, recipients=receivers)
+    f.consent(world.officer, case, receivers=receivers)  # renewed, naming the added provider too
     return services.message_draft_and_send(
         actor=world.staff, case=case, kind="free", subject="Till båda", body="Hej", recipients=receivers
     )

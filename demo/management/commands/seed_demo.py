@@ -17,7 +17,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum import luhn
 
-from cases import services
+from cases import selectors, services
 from cases.models import (
     CaseState,
     Consent,
@@ -409,7 +409,7 @@ class Command(BaseCommand):
     def _case_until_start(self, rng, referral, target, officer, team, staff, types, basis, today):
         """Referral, consent, decision and start, on the day the support starts. None when the case ends
         before a decision (declined, withdrawn) or waits (referred, decided)."""
-        client, start = referral["client"], referral["ready_for_discharge_at"].date()
+        start = referral["ready_for_discharge_at"].date()
         case = services.referral_register(
             actor=officer,
             source=rng.choice([Referral.Source.HOSPITAL, Referral.Source.HOSPITAL, Referral.Source.SHORT_TERM]),
@@ -439,7 +439,8 @@ class Command(BaseCommand):
             given_by=Consent.GivenBy.CLIENT,
             form=Consent.Form.WRITTEN,
             scope="Informationsöverföring mellan hemgångsteam och hemtjänst.",
-            recipients=client.hemtjanst_group_display,
+            # The client agrees to every receiver the form offers (the group, its coordinator, the night side).
+            receivers=selectors.consent_receiver_choices(case),
         )
         if target == CaseState.WITHDRAWN:
             services.case_withdraw(actor=officer, case=case, reason="Brukaren tackar nej till hemgångsteam.")
@@ -530,6 +531,7 @@ class Command(BaseCommand):
                 given_by=Consent.GivenBy.CLIENT,
                 form=Consent.Form.ORAL,
                 scope="Informationsöverföring mellan hemgångsteam och hemtjänst (förnyat).",
+                receivers=selectors.consent_receiver_choices(case),
             )
         coordinator = users["koordinator.dag"]
         for message in Message.objects.filter(case=case, sent_at__isnull=True):
