@@ -92,7 +92,8 @@ def test_the_case_page_shows_referral_consent_decision_and_timeline(world, login
 
 
 def test_the_case_page_query_count_is_bounded_whatever_the_case_holds(world, login, decided):
-    """session, user, the case with its one-to-ones, consents, interventions, relatives, access-log insert,
+    """session, user, the case with its one-to-ones, consents, the receivers they name, interventions,
+    relatives, access-log insert,
     the timeline (the case's events, one query; it read four history tables, the messages, the receipts
     and the meeting's history before the event log), the outcome measures (one query), the team's work
     summary and the hemtjänst directory (the day-receiver warning), the menu's unread notifications."""
@@ -110,7 +111,7 @@ def test_the_case_page_query_count_is_bounded_whatever_the_case_holds(world, log
         ],
     )
     assert _queries(http, url) == small
-    assert small <= 13
+    assert small <= 14
 
 
 def test_staff_of_another_team_get_404_for_the_case(world, login, decided):
@@ -263,6 +264,7 @@ def test_it_records_consent_from_the_form(world, login, referred):
             "given_by": "client",
             "form": "written",
             "scope": "Info",
+            "receivers": [world.group.pk],
             "recipients": "",
         },
     )
