@@ -166,18 +166,10 @@ def caseload_now(*, teams, cases=None, staff=None, problems_only: bool = False) 
     the team loads always count all of the teams' open cases. `staff` keeps the cases in progress in which
     that staff member has a planned visit still to come or left undone; `problems_only` those with
     something to act on. The pipeline has no visits or receipts yet: only `cases` narrows it."""
-    chosen = teams_of(teams)
-    ids = [team.pk for team in chosen]
+    loads = team_loads(teams=teams)
+    ids = [load.team.pk for load in loads]
     now = timezone.now()
     today = local_day(now)
-    by_state = {
-        (row["team_id"], row["state"]): row["n"]
-        for row in Case.objects.filter(team_id__in=ids, state__in=OPEN_STATES)
-        .values("team_id", "state")
-        .annotate(n=Count("id"))
-        .order_by()
-    }
-    team_loads = tuple(TeamLoad(team, *(by_state.get((team.pk, state), 0) for state in OPEN_STATES)) for team in chosen)
     open_cases = _open_cases(ids, cases)
     running = [case for case in open_cases if case.state in RUNNING_STATES]
     coming = _coming_visits(running, now)
@@ -192,7 +184,21 @@ def caseload_now(*, teams, cases=None, staff=None, problems_only: bool = False) 
             continue
         rows.append(row)
     pipeline = tuple(_pipeline_row(case, today) for case in open_cases if case.state in PIPELINE_STATES)
-    return Caseload(team_loads, _staff_loads(ids, now, passed), tuple(rows), pipeline)
+    return Caseload(loads, _staff_loads(ids, now, passed), tuple(rows), pipeline)
+
+
+def team_loads(*, teams) -> tuple[TeamLoad, ...]:
+    """Each team's open cases by state against its capacity: the teams, and one count over the open cases
+    (the team-and-state index), whatever the history."""
+    chosen = teams_of(teams)
+    by_state = {
+        (row["team_id"], row["state"]): row["n"]
+        for row in Case.objects.filter(team_id__in=[team.pk for team in chosen], state__in=OPEN_STATES)
+        .values("team_id", "state")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    return tuple(TeamLoad(team, *(by_state.get((team.pk, state), 0) for state in OPEN_STATES)) for team in chosen)
 
 
 def _open_cases(team_ids: list[int], cases) -> list[Case]:

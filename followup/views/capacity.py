@@ -12,7 +12,7 @@ from cases import access
 
 from ..access import teams_for
 from ..forms import TeamForm, WhatIfForm
-from ..selectors import actual_intake_last_12_months, capacity_plan, caseload_now, period_figures
+from ..selectors import actual_intake_last_12_months, capacity_plan, period_figures, team_loads
 from ..selectors.capacity import last_12_months
 
 
@@ -25,12 +25,12 @@ def _usual_length(teams) -> Decimal:
 
 def _as_is(teams) -> dict:
     """The team as it is: capacity, load now, the last twelve months' length and intake."""
-    load = caseload_now(teams=teams)
+    loads = team_loads(teams=teams)
     figures = period_figures(teams=teams, start=last_12_months(timezone.localdate())[0], end=timezone.localdate())
     measured = figures.length_mean_days is not None
     length = Decimal(str(round(figures.length_mean_days, 1))) if measured else _usual_length(teams)
     capacity = sum(team.capacity for team in teams)
-    current = sum(team.load for team in load.teams)
+    current = sum(team.load for team in loads)
     return {
         "capacity": capacity,
         "load": current,

@@ -25,7 +25,7 @@ def first_quarter(world):
 
 @pytest.mark.parametrize("viewport", [(1280, 900), (390, 844)], ids=["desktop", "phone"])
 def test_the_manager_follows_up_a_period(world, first_quarter, page_for, live_server, viewport):
-    page = page_for(world.manager, viewport=viewport)
+    page = page_for(world.manager, viewport=viewport, lands_on="/followup/")
     page.goto(f"{live_server.url}/followup/period/?period=month&year=2026&month=3")
     page.get_by_role("heading", name="Uppföljning för en period").wait_for()
     expect(page.get_by_role("heading", name="mars 2026 · Team Norr, Team Söder")).to_be_visible()
@@ -73,7 +73,7 @@ def test_the_manager_follows_up_a_period(world, first_quarter, page_for, live_se
 
 @pytest.mark.parametrize("viewport", [(1280, 900), (390, 844)], ids=["desktop", "phone"])
 def test_the_manager_plans_capacity(world, page_for, live_server, viewport):
-    page = page_for(world.manager, viewport=viewport)
+    page = page_for(world.manager, viewport=viewport, lands_on="/followup/")
     page.goto(f"{live_server.url}/followup/period/")
     page.get_by_role("link", name="Kapacitetsplanering").click()
     page.get_by_role("heading", name="Kapacitetsplanering").wait_for()

@@ -129,12 +129,12 @@ def test_the_page_runs_a_fixed_number_of_queries(world, login, year, django_asse
     http = login(world.manager)
     _get(http)
     # session, user, the teams the manager leads, the manager's teams; the load now (teams, open cases by
-    # state, the staff's cases); the last twelve months' figures (teams, events' counts, measures, meetings,
-    # ended referrals); the intake (teams, started events); the menu's unread messages and notices, the
-    # permissions of the user and their groups, the user's team in the header
-    with django_assert_num_queries(19):
+    # state); the last twelve months' figures (teams, events' counts, measures, meetings, ended
+    # referrals); the intake (teams, started events); the menu's unread messages and notices, the user's
+    # team in the header
+    with django_assert_num_queries(16):
         _get(http, {"clients_at_once": "12", "average_length_days": "14"})
     for n in range(3):
         end(world, home(world, dt.date(2026, 4, 1 + n)), dt.date(2026, 4, 12))
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(16):
         _get(http, {"clients_at_once": "12", "average_length_days": "14"})

@@ -327,7 +327,7 @@ def test_the_query_count_is_pinned_and_does_not_grow_with_closed_history(
     # referral, decision and meeting, 9 their consents, 10 the coming visits per case, 11 the planned visits
     # whose time has passed, 12-13 the two receipt leads, 14 the missing receipts, 15 the staff with their
     # counts, 16 the manager's own team (the access log's unit), 17 the access-log insert, 18-19 the menu's
-    # inbox and notification counts, 20-21 the user's and their groups' permissions (the menu's rules).
+    # inbox and notification counts (no model permissions: those are only staff accounts')
     with now(), django_assert_num_queries(QUERIES):
         http.get(url)
     world.team.capacity = 10  # room for the history's cases (the load counts the open cases now)
@@ -338,7 +338,7 @@ def test_the_query_count_is_pinned_and_does_not_grow_with_closed_history(
         http.get(url)
 
 
-QUERIES = 21
+QUERIES = 19
 
 
 # --- exports --------------------------------------------------------------------------------------------

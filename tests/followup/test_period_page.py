@@ -220,9 +220,8 @@ def _page_queries(login, world, django_assert_num_queries, params):
     http.get(PAGE)  # the session is read once before counting
     # session, user, the teams the manager leads, the manager's teams; the period's figures (teams, events'
     # counts, measures, meetings, ended referrals); the trend (teams, grouped events); the page's frame:
-    # the menu's unread messages and notices, the user's and their groups' permissions (the menu's rules),
-    # the user's team in the header
-    with django_assert_num_queries(16):
+    # the menu's unread messages and notices, the user's team in the header
+    with django_assert_num_queries(14):
         response = http.get(PAGE, params)
     assert response.status_code == 200
     return response
