@@ -307,8 +307,8 @@ def test_the_account_changes_page_reads_a_fixed_number_of_queries(world, admin_h
     http = login(world.manager)
     # The session and its user; the requests with their accounts, teams and requesters; the teams named;
     # the unit manager's led teams (team_ids, once); the menu: the inbox and notification counts, the
-    # user's and their groups' model permissions, the user's team (as on every page).
-    with django_assert_num_queries(10):
+    # user's team (as on every page; no model permissions: those are only staff accounts').
+    with django_assert_num_queries(8):
         response = http.get(reverse("account_requests"))
     assert response.status_code == 200
     assert response.content.decode().count('action="/konton/andringar/') == 6
