@@ -8,10 +8,6 @@ class HemgangConfig(AppConfig):
     verbose_name = "Hemgång"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
-
-        from . import bounds, db_roles
+        from . import bounds
 
         bounds.install()
-        # Sent for every app once all migrations have run; once is enough (every table exists by then).
-        post_migrate.connect(db_roles.grant_app_privileges, sender=self, dispatch_uid="hemgang.grant_app_privileges")

@@ -16,5 +16,4 @@ urlpatterns = [
     path("", include("handover.urls")),
     path("", include("notifications.urls")),
     path("", include("followup.urls")),
-    path("", include("audit.urls")),
 ]
