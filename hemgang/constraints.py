@@ -91,6 +91,7 @@ MESSAGES = {
     "message_sent_under_consent": (None, _("Nothing is sent to hemtjänst without valid consent.")),
     "message_to_team_has_sender": (None, _("A message to the team names the hemtjänst unit that sends it.")),
     "delivery_one_receiver": (None, _("A delivery goes to one receiver.")),
+    "unread_message_once": (None, _("The message is already marked unread for this person.")),
     "delivery_receipt_complete": (None, _("A receipt needs both its time and who acknowledged.")),
     "delivery_once_per_recipient": ("recipients", _("Each receiver gets the message once.")),
     "delivery_once_per_team": (None, _("The team gets the message once.")),
