@@ -15,7 +15,7 @@ $(STAMP): requirements.lock pyproject.toml
 install: $(STAMP)
 
 migrate: install
-	$(PY) manage.py migrate --noinput
+	$(PY) manage.py migrate --database owner --noinput
 
 seed: migrate
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo

@@ -242,16 +242,29 @@ def get_case_for(
     if case is None and receivers:
         base = Case.objects.all() if queryset is None else queryset
         case = hooks.receiver_cases(request.user, base.filter(pk=pk)).first()
+    if case is None:
+        _denied(request, Case.objects.filter(pk=pk).values_list("client_id", "pk", "municipality_id"), what=what)
     read_of_case(request, case, [(perm, case)], what=what)
     return case
 
 
 def read_of_case(request, case: Case | None, rules_on: list[tuple[str, object]], *, what: str) -> None:
     """The end of every fetch-with-check: 404 unless the object was found (`case` is its case) and every
-    `(perm, object)` rule holds, and then one access-log row for the read of the case's client."""
-    if case is None or not all(request.user.has_perm(perm, obj) for perm, obj in rules_on):
+    `(perm, object)` rule holds, and then one access-log row for the read of the case's client. A refused
+    read of a case that exists is logged as denied."""
+    if case is None:
         raise Http404
+    if not all(request.user.has_perm(perm, obj) for perm, obj in rules_on):
+        _denied(request, [(case.client_id, case.pk, case.municipality_id)], what=what)
     log_reads(request, [(case.client_id, case.pk)], what=what)
+
+
+def _denied(request, found, *, what: str):
+    """Log a refused attempt at a client's data that exists (`found`: client, case and municipality ids, or
+    nothing), in the log of the client's municipality, and answer 404 as for one that does not exist."""
+    for client_id, case_id, municipality_id in found:
+        log_reads(request, [(client_id, case_id)], what=what, denied=True, municipality_id=municipality_id)
+    raise Http404
 
 
 def get_consent_for(request, case_pk, pk, *, perm: str = "cases.record_consent", what: str) -> Consent:
@@ -265,20 +278,28 @@ def get_consent_for(request, case_pk, pk, *, perm: str = "cases.record_consent",
 
 def get_client_for(request, pk, *, perm: str = "cases.view_client", what: str, queryset: QuerySet | None = None):
     client = visible_clients(request.user, queryset).filter(pk=pk).first()
-    if client is None or not request.user.has_perm(perm, client):
-        raise Http404
+    if client is None:
+        found = Client.objects.filter(pk=pk).values_list("pk", "municipality_id")
+        _denied(request, [(client_id, None, municipality_id) for client_id, municipality_id in found], what=what)
+    if not request.user.has_perm(perm, client):
+        _denied(request, [(client.pk, None, client.municipality_id)], what=what)
     log_reads(request, [(client.pk, None)], what=what)
     return client
 
 
-def log_reads(request, reads: Iterable[tuple[int, int | None]], *, what: str) -> None:
+def log_reads(
+    request, reads: Iterable[tuple[int, int | None]], *, what: str, denied: bool = False, municipality_id=None
+) -> None:
     """One access-log row per client shown, in one INSERT."""
     user = request.user
+    if not user.is_authenticated:
+        return
     unit = user.team.name if user.team_id else user.get_role_display()
     rows = [
         AccessLog(
             user=user,
-            municipality_id=user.municipality_id,
+            municipality_id=municipality_id or user.municipality_id,
+            denied=denied,
             client_id=client_id,
             case_id=case_id,
             what=what,
@@ -319,6 +340,13 @@ def public(view):
     """A page anyone may open without signing in (login, health). Declared, so the matrix test sees it."""
     view = login_not_required(view)
     view.access_rule = "public"
+    return view
+
+
+def signing_in(view):
+    """A step of the sign-in after the password (the second factor, enrolling an app): open to a signed-in
+    user whose session has no second factor yet (cases/signin/middleware.py), and holding no client data."""
+    view.access_rule = "signing_in"
     return view
 
 

@@ -10,6 +10,8 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Decision, InterventionType, LegalBasis, Municipality, Recipient, Team, User
@@ -17,6 +19,14 @@ from .models import Decision, InterventionType, LegalBasis, Municipality, Recipi
 admin.site.site_header = _("Hemgång administration")
 admin.site.site_title = _("Hemgång administration")
 admin.site.index_title = _("Catalogues, teams and users")
+
+# django-otp's pages show an app's key and the recovery codes: an administrator who could read them and
+# reset a password would sign in as a case officer (issue 12, separation of duties). A lost phone is the
+# operator's `manage.py reset_second_factor USERNAME`. (django-axes' pages are off too, AXES_ENABLE_ADMIN:
+# they list every municipality's usernames and addresses.)
+for _device in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)
 
 
 def admin_municipality_scope(request, qs, field: str = "municipality"):

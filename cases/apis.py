@@ -1,15 +1,16 @@
 """The REST API for hospital systems and integrations: the same services as the pages, other clothes."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from . import access, selectors, services
 from .identity import InvalidIdentityNumber, parse_identity_number
-from .models import Case, CaseState, Intervention, Referral
+from .models import Case, CaseState, Consent, Intervention, Referral, Team
 
 
 class StrictSerializer(serializers.Serializer):
@@ -64,6 +65,7 @@ class DecisionSerializer(serializers.Serializer):
     purpose = serializers.CharField()
     goals = serializers.CharField()
     interventions = InterventionSerializer(many=True)
+    version = serializers.IntegerField(help_text="The decision's version (also its ETag).")
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -100,9 +102,10 @@ class ProvidersSerializer(serializers.Serializer):
 
 class CaseDetailSerializer(CaseSerializer):
     providers = serializers.SerializerMethodField()
+    version = serializers.IntegerField(read_only=True, help_text="Send it back to change the case (also its ETag).")
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "providers"]
+        fields = [*CaseSerializer.Meta.fields, "providers", "version"]
 
     @extend_schema_field(ProvidersSerializer)
     def get_providers(self, case) -> dict:
@@ -114,6 +117,49 @@ class CaseDetailSerializer(CaseSerializer):
             }
             for name in ("hemtjanst_group", "safety_alarm", "night_service")
         }
+
+
+class CaseTeamSerializer(StrictSerializer):
+    team = serializers.IntegerField(help_text="The id of one of the municipality's teams.")
+    capacity_override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="The case's version as read; or send it as `If-Match`."
+    )
+
+
+class StaleVersionSerializer(serializers.Serializer):
+    """409: the record changed after the caller read it; nothing is saved."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    version = serializers.IntegerField(help_text="The version now: read the record again, or send this to overwrite.")
+    changed_by = serializers.ListField(child=serializers.CharField())
+    changed_at = serializers.DateTimeField(allow_null=True)
+    changes = serializers.ListField(child=serializers.DictField(), help_text="field, seen, now, yours")
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def version_from(request, data: dict) -> int:
+    """The version the caller read: the body's `version`, or the `If-Match` header's ETag. Required: a
+    change without it could overwrite what someone else saved (428 Precondition Required)."""
+    if data.get("version") is not None:
+        return data["version"]
+    raw = request.headers.get("If-Match", "").strip().removeprefix("W/").strip('"')
+    if raw.isdigit():
+        return int(raw)
+    raise VersionRequired(
+        {
+            "detail": _("Send the version you read: the `version` field, or an If-Match header with the ETag."),
+            "code": "version_required",
+        }
+    )
+
+
+class VersionRequired(APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
 
 
 class ReferralCreateView(APIView):
@@ -162,7 +208,32 @@ class CaseDetailView(APIView):
     @extend_schema(responses=CaseDetailSerializer)
     def get(self, request, pk):
         case = access.get_case_for(request, pk, what="api.case.detail", queryset=selectors.case_detail_queryset())
-        return Response(CaseDetailSerializer(case).data)
+        return Response(CaseDetailSerializer(case).data, headers={"ETag": etag(case.version)})
+
+    @extend_schema(
+        request=CaseTeamSerializer,
+        responses={200: CaseDetailSerializer, 409: StaleVersionSerializer},
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
+    )
+    def patch(self, request, pk):
+        """Assign the case's team (before the support starts), from the version read: a case changed since
+        is a 409 naming what changed, by whom and when, and nothing is saved."""
+        case = access.get_case_for(request, pk, perm="cases.assign_team", what="api.case.team")
+        serializer = CaseTeamSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        team = Team.objects.filter(pk=data["team"], municipality_id=case.municipality_id).first()
+        if team is None:
+            raise serializers.ValidationError({"team": [_("Choose one of the municipality's teams.")]})
+        services.case_assign_team(
+            actor=request.user,
+            case=case,
+            team=team,
+            capacity_override_reason=data["capacity_override_reason"],
+            version=version_from(request, data),
+        )
+        case = selectors.case_detail_queryset().get(pk=case.pk)
+        return Response(CaseDetailSerializer(case).data, headers={"ETag": etag(case.version)})
 
 
 class DecisionDetailView(APIView):
@@ -176,4 +247,54 @@ class DecisionDetailView(APIView):
         decision = getattr(case, "decision", None)
         if decision is None:
             return Response({"detail": _("The case has no decision yet."), "code": "no_decision"}, status=404)
-        return Response(DecisionSerializer(decision).data)
+        return Response(DecisionSerializer(decision).data, headers={"ETag": etag(decision.version)})
+
+
+class ConsentCreateSerializer(StrictSerializer):
+    given_on = serializers.DateField()
+    given_by = serializers.ChoiceField(choices=Consent.GivenBy.choices)
+    given_by_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    form = serializers.ChoiceField(choices=Consent.Form.choices)
+    scope = serializers.CharField()
+    receivers = serializers.ListField(
+        child=serializers.IntegerField(),
+        allow_empty=True,
+        help_text="Ids of the case's receivers (units of the hemtjänst directory) the consent covers.",
+    )
+    recipients = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Others named on the form, not in the directory."
+    )
+
+    def validate_receivers(self, ids):
+        """Only the case's receivers (the ones the consent form offers), each once."""
+        offered = {r.pk: r for r in selectors.consent_receiver_choices(self.context["case"])}
+        unknown = sorted(set(ids) - set(offered))
+        if unknown:
+            raise serializers.ValidationError(
+                _("Not one of the case's receivers: %(ids)s.") % {"ids": ", ".join(map(str, unknown))}
+            )
+        return [offered[pk] for pk in dict.fromkeys(ids)]
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    receivers = UnitSerializer(many=True)
+
+    class Meta:
+        model = Consent
+        fields = ["id", "given_on", "valid_until", "given_by", "form", "scope", "receivers", "covers_case_receivers"]
+
+
+class ConsentCreateView(APIView):
+    rule = "cases.record_consent"
+    rule_on_object = True
+    permission_classes = [access.RulePermission]
+
+    @extend_schema(request=ConsentCreateSerializer, responses={201: ConsentSerializer})
+    def post(self, request, pk):
+        """Record the client's consent, naming the case's receivers it covers (nothing about the client is
+        sent to a receiver it does not name)."""
+        case = access.get_case_for(request, pk, perm="cases.record_consent", what="api.consent.create")
+        serializer = ConsentCreateSerializer(data=request.data, context={"case": case})
+        serializer.is_valid(raise_exception=True)
+        consent = services.consent_record(actor=request.user, case=case, **serializer.validated_data)
+        return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)

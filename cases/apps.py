@@ -11,6 +11,9 @@ class CasesConfig(AppConfig):
         above add theirs, between them by `order`)."""
         from . import access  # noqa: F401
         from .hooks import register_menu_entry
+        from .signin import receivers
+
+        receivers.connect()
 
         register_menu_entry("home", label=_("Start"), perm="cases.home", order=0)
         register_menu_entry("client_search", label=_("Search client"), perm="cases.search_clients", order=30)

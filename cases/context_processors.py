@@ -1,4 +1,7 @@
+from django.conf import settings
+
 from .hooks import menu_entries
+from .signin.sessions import has_second_factor
 
 
 def navigation(request):
@@ -6,6 +9,10 @@ def navigation(request):
     access.py still decides on every page."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
+        return {"nav": []}
+    if settings.OTP_REQUIRED and hasattr(request, "session") and not has_second_factor(request):
+        # Between the password and the second factor: no menu yet (the middleware refuses its pages anyway;
+        # a request without a session is one a test or a renderer built).
         return {"nav": []}
     return {
         "nav": [

@@ -31,6 +31,36 @@ class PersonalNumberField(forms.CharField):
             raise forms.ValidationError(err.message, code="invalid") from err
 
 
+class VersionField(forms.IntegerField):
+    """The version of the record when the form was opened (hemgang.versions): the service refuses a save
+    made from an older one. Hidden; the view sets it from the record, and to the current version after a
+    refused save, so that saving again deliberately puts the user's input over the other change."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.HiddenInput)
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": _("The form is out of date. Open it again from the case page."),
+                "invalid": _("The form is out of date. Open it again from the case page."),
+                "min_value": _("The form is out of date. Open it again from the case page."),
+            },
+        )
+        super().__init__(**kwargs)
+
+
+class VersionedForm:
+    """A form with a `VersionField`: its error (a form posted without the version, or with a broken one)
+    is shown above the form, as the field itself is hidden."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if "version" in self._errors:
+            self.add_error(None, self._errors.pop("version"))
+        return cleaned
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Personal identity number or name"), max_length=100)
 
@@ -39,8 +69,9 @@ def _unit_label(unit) -> str:
     return f"{unit.name} ({unit.provider})" if unit.provider else unit.name
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(VersionedForm, forms.ModelForm):
     personal_number = PersonalNumberField()
+    version = VersionField()
 
     class Meta:
         model = Client
@@ -89,6 +120,9 @@ class ClientForm(forms.ModelForm):
         if self.instance.pk:
             # The number identifies the client; it is not changed on the edit form.
             del self.fields["personal_number"]
+            self.initial.setdefault("version", self.instance.version)
+        else:
+            del self.fields["version"]
         if hide_address:
             # Skyddade personuppgifter: the stored address is not shown; typing a new one replaces it.
             for name in self.ADDRESS_FIELDS:
@@ -167,9 +201,17 @@ def _radio_without_blank(form, *names):
 
 
 class ConsentForm(forms.ModelForm):
+    receivers = forms.ModelMultipleChoiceField(
+        label=_("Receivers the consent covers"),
+        queryset=Recipient.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("The case's receivers in hemtjänst. Nothing about the client is sent to a unit not ticked."),
+    )
+
     class Meta:
         model = Consent
-        fields = ["given_on", "given_by", "given_by_name", "form", "scope", "recipients"]
+        fields = ["given_on", "given_by", "given_by_name", "form", "scope", "receivers", "recipients"]
         widgets = {
             "given_on": DATE,
             "given_by": forms.RadioSelect,
@@ -177,10 +219,23 @@ class ConsentForm(forms.ModelForm):
             "scope": forms.Textarea(attrs={"rows": 2}),
             "recipients": forms.Textarea(attrs={"rows": 2}),
         }
+        help_texts = {
+            "recipients": _("Other receivers named on the consent form. They receive nothing through the system.")
+        }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, receivers, **kwargs):
+        """`receivers`: the case's receivers (cases.selectors.consent_receiver_choices), the only ones offered."""
         super().__init__(*args, **kwargs)
         _radio_without_blank(self, "given_by", "form")
+        field = self.fields["receivers"]
+        field.queryset = Recipient.objects.filter(pk__in=[r.pk for r in receivers]).order_by("kind", "name")
+        field.label_from_instance = lambda r: f"{r.name} – {r.get_kind_display().lower()}"
+        self.initial.setdefault("receivers", [r.pk for r in receivers])
+        if not receivers:
+            field.help_text = _(
+                "The case has no receivers in the hemtjänst directory yet: link the client's home-care group on the "
+                "client's page, then record consent naming it."
+            )
 
 
 class ConsentWithdrawForm(forms.Form):
@@ -260,7 +315,8 @@ InterventionChangeFormSet = formset_factory(
 )
 
 
-class DecisionChangeForm(forms.Form):
+class DecisionChangeForm(VersionedForm, forms.Form):
+    version = VersionField()
     end_date = forms.DateField(label=_("End date"), widget=DATE)
     reason = forms.CharField(
         label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
@@ -268,7 +324,8 @@ class DecisionChangeForm(forms.Form):
     consent_gap_accepted = consent_gap_field()
 
 
-class TeamForm(forms.Form):
+class TeamForm(VersionedForm, forms.Form):
+    version = VersionField()
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
     capacity_override_reason = capacity_reason_field()
 

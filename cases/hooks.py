@@ -195,3 +195,19 @@ def register_start_page(url_name: str, *, perm: str) -> None:
 
 def start_pages() -> list[tuple[str, str]]:
     return list(_start_pages.items())
+
+
+# --- whom a consent may name (handover/: the case's receivers and those the start will choose) ---------
+_consent_receiver_sources: list[Callable] = []
+
+
+def register_consent_receivers(source: Callable) -> None:
+    """`source(case) -> iterable of Recipient`: units of the hemtjänst directory a consent on `case` may
+    name (handover/: the receivers on the case, and those the start of the support sets)."""
+    if source not in _consent_receiver_sources:
+        _consent_receiver_sources.append(source)
+
+
+def consent_receivers(case) -> list:
+    """What the registered sources offer for `case`, in their order (duplicates left to the caller)."""
+    return [recipient for source in _consent_receiver_sources for recipient in source(case)]

@@ -9,6 +9,7 @@ import datetime as dt
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import Right
 
+from . import hooks
 from .access import visible_cases, visible_clients
 from .identity import InvalidIdentityNumber, parse_identity_number
 from .models import (
@@ -22,6 +23,7 @@ from .models import (
     Consent,
     ConsentStatus,
     Intervention,
+    Recipient,
     Relative,
     Team,
 )
@@ -39,6 +41,20 @@ def case_list(user, *, states=OPEN_STATES, team_id: int | None = None, officer=N
     if officer is not None:
         qs = qs.filter(case_officer=officer)
     return qs.annotate(step=WORKFLOW_ORDER).order_by("step", "-created_at")
+
+
+def consent_receiver_choices(case: Case) -> list[Recipient]:
+    """The units a consent on `case` may name (DOMAIN step 3: its recipients): the client's providers
+    linked to the hemtjänst directory (group, safety alarm, night service) and what the apps above offer
+    through `hooks.register_consent_receivers` (handover/: the case's receivers, and those the start
+    sets). Units in use in the case's municipality only; by kind, then name."""
+    client = case.client
+    linked = [client.hemtjanst_group_unit_id, client.safety_alarm_unit_id, client.night_service_unit_id]
+    found = {r.pk: r for r in Recipient.objects.filter(pk__in=[pk for pk in linked if pk])}
+    for recipient in hooks.consent_receivers(case):
+        found.setdefault(recipient.pk, recipient)
+    chosen = [r for r in found.values() if r.active and r.municipality_id == case.municipality_id]
+    return sorted(chosen, key=lambda r: (r.kind, r.name))
 
 
 def consent_alerts(user, *, today: dt.date) -> list[tuple[Case, ConsentStatus]]:
@@ -75,7 +91,12 @@ def case_detail_queryset() -> QuerySet:
         "decision__decided_by",
         "municipality",
     ).prefetch_related(
-        Prefetch("consents", queryset=Consent.objects.select_related("recorded_by", "withdrawn_recorded_by")),
+        Prefetch(
+            "consents",
+            queryset=Consent.objects.select_related("recorded_by", "withdrawn_recorded_by").prefetch_related(
+                "receivers"
+            ),
+        ),
         Prefetch(
             "decision__interventions",
             queryset=Intervention.objects.select_related("intervention_type"),

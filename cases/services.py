@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from hemgang.errors import DomainError, DomainValidationError
 from hemgang.history import delete_as, save_as
+from hemgang.versions import Snapshot, check_version, list_change
 
-from . import events, hooks
+from . import events, hooks, selectors
 from .identity import InvalidIdentityNumber, parse_identity_number
 
 # The lifecycle's door, offered here too: the services are where callers find every write.
@@ -72,6 +73,8 @@ REFERRAL_FIELDS = (
     "exclusion_comment",
 )
 RELATIVE_FIELDS = ("name", "relation", "phone", "email", "is_primary_contact")
+# What the case's settings form shows of the case, and what a change of them is compared on.
+CASE_SETTINGS_FIELDS = ("team", "state", "case_officer")
 
 
 # --- clients ---------------------------------------------------------------------------------------
@@ -114,17 +117,56 @@ def client_register(*, actor, personal_number: str, relatives: list[dict] | None
 
 
 @transaction.atomic
-def client_update(*, actor, client: Client, relatives: list[dict] | None = None, **fields) -> Client:
+def client_update(
+    *, actor, client: Client, relatives: list[dict] | None = None, version: int | None = None, **fields
+) -> Client:
+    """Change the client's details and relatives. `version` is the client's version when the form was
+    opened: a save made after someone else's is refused with what they changed (hemgang.versions), checked
+    on the locked row. A change of the relatives only counts the client's version up too, as they are on
+    the same form."""
     client = Client.objects.select_for_update().get(pk=client.pk)
+    check_version(
+        client,
+        version,
+        fields=CLIENT_FIELDS,
+        typed=fields,
+        related=lambda snapshot: _relatives_changed(client, snapshot, relatives),
+        hidden=() if actor.has_perm("cases.view_address", client) else ADDRESS_FIELDS,
+    )
     changed = [name for name in CLIENT_FIELDS if name in fields and getattr(client, name) != fields[name]]
     for name in changed:
         setattr(client, name, fields[name])
     _check_provider_links(client, [name for name in changed if name.endswith("_unit")])
-    if changed:
+    # The client first, its relatives after: a later conflict reads the relatives as of just before it.
+    if changed or (
+        relatives is not None and relatives_replace(actor=actor, client=client, relatives=relatives, dry_run=True)
+    ):
         save_as(client, actor, update_fields=changed)
     if relatives is not None:
         relatives_replace(actor=actor, client=client, relatives=relatives)
     return client
+
+
+ADDRESS_FIELDS = ("street_address", "postal_code", "city", "door_code")
+
+
+def _relative_line(relative) -> str:
+    return f"{relative.name} ({relative.relation})" if relative.relation else relative.name
+
+
+def _relatives_changed(client: Client, snapshot: Snapshot, typed: list[dict] | None):
+    """The client's relatives as the user saw them (the relatives' history at that moment) and now."""
+    seen = None
+    if snapshot.seen_until is not None:
+        then = Relative.history.as_of(snapshot.seen_until).filter(client_id=client.pk)
+        seen = [_relative_line(r) for r in then]
+    now = [_relative_line(r) for r in client.relatives.all()]
+    yours = (
+        None
+        if typed is None
+        else [_relative_line(Relative(name=r["name"], relation=r.get("relation", ""))) for r in typed]
+    )
+    return list_change(str(_("Relatives")), seen, now, yours)
 
 
 def _check_provider_links(client: Client, newly_linked: list[str]) -> None:
@@ -152,22 +194,29 @@ def _check_provider_links(client: Client, newly_linked: list[str]) -> None:
             )
 
 
-def relatives_replace(*, actor, client: Client, relatives: list[dict]) -> None:
+def relatives_replace(*, actor, client: Client, relatives: list[dict], dry_run: bool = False) -> bool:
     """Make the client's relatives the given list: rows with an `id` are updated, others added,
-    the ones left out removed. Each change is kept in the relative's history."""
+    the ones left out removed. Each change is kept in the relative's history. True when anything changed
+    (with `dry_run`, would change: nothing is saved)."""
     existing = {r.pk: r for r in client.relatives.all()}
     keep = set()
+    any_change = False
     for data in relatives:
         rel = existing.get(data.get("id")) or Relative(client=client)
         changed = [name for name in RELATIVE_FIELDS if getattr(rel, name) != data.get(name, getattr(rel, name))]
-        for name in changed:
-            setattr(rel, name, data[name])
         if rel.pk is None or changed:
-            save_as(rel, actor)
+            any_change = True
+            if not dry_run:
+                for name in changed:
+                    setattr(rel, name, data[name])
+                save_as(rel, actor)
         keep.add(rel.pk)
     for pk, rel in existing.items():
         if pk not in keep:
-            delete_as(rel, actor)
+            any_change = True
+            if not dry_run:
+                delete_as(rel, actor)
+    return any_change
 
 
 # --- referral --------------------------------------------------------------------------------------
@@ -255,18 +304,25 @@ def consent_record(
     given_by: str,
     form: str,
     scope: str,
+    receivers=(),
     recipients: str = "",
     given_by_name: str = "",
 ) -> Consent:
     """Record samtycke. Valid for the municipality's number of days, the day it is given being day 1
-    (Botkyrka: given 1 March, valid through 10 March)."""
-    case = Case.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=case.pk)
+    (Botkyrka: given 1 March, valid through 10 March).
+
+    It names its `receivers`, chosen from the case's (`selectors.consent_receiver_choices`): nothing about
+    the client is shared with a unit it does not name (the consent gate, handover/). At least one when the
+    case has any; `recipients` is free text for others not in the directory, who receive nothing through
+    the system."""
+    case = Case.objects.select_for_update(of=("self",)).select_related("municipality", "client").get(pk=case.pk)
     if not case.is_open:
         raise DomainError(_("Consent can only be recorded on an open case."), code="case_not_open")
     if given_on > timezone.localdate():
         raise DomainValidationError(_("Consent cannot be given in the future."), field="given_on")
     if given_by == Consent.GivenBy.REPRESENTATIVE and not given_by_name.strip():
         raise DomainValidationError(_("Give the representative's name."), field="given_by_name")
+    receivers = _check_consent_receivers(case, receivers)
     valid_until = given_on + dt.timedelta(days=case.municipality.consent_validity_days - 1)
     consent = Consent(
         renews=_consent_renewed_by(case, given_on),
@@ -281,6 +337,8 @@ def consent_record(
         recorded_by=actor,
     )
     save_as(consent, actor)
+    consent._history_user = actor
+    consent.receivers.set(receivers)
     events.record(
         case,
         events.Kind.CONSENT_RENEWED if consent.renews_id else events.Kind.CONSENT_RECORDED,
@@ -290,9 +348,32 @@ def consent_record(
             "given_on": given_on.isoformat(),
             "valid_until": valid_until.isoformat(),
             "given_by": given_by,
+            "receivers": [{"id": r.pk, "name": r.name} for r in receivers],
         },
     )
     return consent
+
+
+def _check_consent_receivers(case: Case, receivers) -> list[Recipient]:
+    """The receivers a consent names come from the case's (units of the directory in use); at least one
+    when the case has any to name."""
+    offered = {r.pk: r for r in selectors.consent_receiver_choices(case)}
+    chosen = list({r.pk: r for r in receivers}.values())
+    strangers = [r for r in chosen if r.pk not in offered]
+    if strangers:
+        raise DomainValidationError(
+            _("%(names)s is not one of the case's receivers. Choose whom the consent covers among them.")
+            % {"names": ", ".join(r.name for r in strangers)},
+            code="receiver_not_on_case",
+            field="receivers",
+        )
+    if offered and not chosen:
+        raise DomainValidationError(
+            _("Choose whom the consent covers: nothing about the client may go to a receiver it does not name."),
+            code="receivers_required",
+            field="receivers",
+        )
+    return [offered[r.pk] for r in chosen]
 
 
 def _consent_renewed_by(case: Case, given_on: dt.date) -> Consent | None:
@@ -519,10 +600,13 @@ def decision_change(
     interventions: list[InterventionLine],
     reason: str,
     consent_gap_accepted: bool = False,
+    version: int | None = None,
 ) -> Decision:
     """Ändringsbeslut: a new end date and interventions added or removed, with a written reason.
 
     Steps, in one transaction with the case locked:
+    0. the decision is still at `version`, the one the form was opened with: a change made from an older
+       decision is refused with what changed meanwhile (hemgang.versions), never written over it;
     1. the case is decided or running (not closed or ended), and consent is valid today, as for a decision;
     2. the new end is not before the start nor today, and within the team's longest support;
     3. the lines are compared with the interventions in force: a line with the `id` of one and the same
@@ -535,6 +619,14 @@ def decision_change(
     """
     case = Case.objects.select_for_update(of=("self",)).select_related("team", "municipality").get(pk=decision.case_id)
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    names = dict(case.municipality.interventiontype_set.values_list("pk", "name"))
+    check_version(
+        decision,
+        version,
+        fields=["end_date"],
+        typed={"end_date": end_date},
+        related=lambda snapshot: _interventions_changed(decision, snapshot, interventions, names),
+    )
     today = timezone.localdate()
     if case.state not in DECISION_CHANGE_STATES:
         raise DomainError(
@@ -583,8 +675,6 @@ def decision_change(
         intervention.ended_on = today
         save_as(intervention, actor, update_fields=["ended_on"], reason=reason)
     added = [save_as(Intervention(decision=decision, **line.values()), actor, reason=reason) for line in added_lines]
-    changed_types = {i.intervention_type_id for i in [*added, *removed]}
-    names = dict(case.municipality.interventiontype_set.filter(pk__in=changed_types).values_list("pk", "name"))
     events.record(
         case,
         events.Kind.DECISION_CHANGED,
@@ -614,10 +704,30 @@ def decision_change(
     return decision
 
 
+def _intervention_line(values, names: dict) -> str:
+    per = Intervention.Per(values.per).label
+    return f"{names.get(values.intervention_type_id, '?')} {values.times} {per}, {values.minutes} min"
+
+
+def _interventions_changed(decision: Decision, snapshot: Snapshot, typed: list[InterventionLine], names: dict):
+    """The interventions in force as the user saw them (their history at that moment), now, and as typed."""
+    seen = None
+    if snapshot.seen_until is not None:
+        then = Intervention.history.as_of(snapshot.seen_until).filter(decision_id=decision.pk, ended_on__isnull=True)
+        seen = [_intervention_line(i, names) for i in then]
+    now = [_intervention_line(i, names) for i in decision.interventions.all()]
+    yours = [_intervention_line(line, names) for line in typed]
+    return list_change(str(_("Interventions")), seen, now, yours)
+
+
 @transaction.atomic
-def case_assign_team(*, actor, case: Case, team: Team, capacity_override_reason: str = "") -> Case:
-    """Give the order to another team (before the support has started)."""
+def case_assign_team(
+    *, actor, case: Case, team: Team, capacity_override_reason: str = "", version: int | None = None
+) -> Case:
+    """Give the order to another team (before the support has started). `version` is the case's when the
+    form was opened: a case changed since (another team, a decision, a start) is refused with what changed."""
     case = Case.objects.select_for_update(of=("self",)).select_related("decision").get(pk=case.pk)
+    check_version(case, version, fields=CASE_SETTINGS_FIELDS, typed={"team": team})
     if case.state not in (CaseState.REFERRED, CaseState.DECIDED):
         raise DomainError(_("The team can only be changed before the support starts."), code="team_locked")
     team = _check_team(case, team)

@@ -1,14 +1,20 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import access, views
+from .signin import views as signin
 
 urlpatterns = [
-    path("login/", access.public(auth_views.LoginView.as_view()), name="login"),
+    path("login/", access.public(signin.SignInView.as_view()), name="login"),
+    path("login/verify/", access.signing_in(signin.verify), name="login_verify"),
+    path("login/enrol/", access.signing_in(signin.enrol), name="login_enrol"),
+    path("login/oidc/", access.public(signin.IdentityProviderStart.as_view()), name="oidc_start"),
+    path("login/oidc/callback/", access.public(signin.IdentityProviderCallback.as_view()), name="oidc_callback"),
     path("logout/", access.public(auth_views.LogoutView.as_view()), name="logout"),
     path("api/schema/", access.public(SpectacularAPIView.as_view()), name="api-schema"),
-    path("api/docs/", access.public(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file: the CSP allows no inline script.
+    path("api/docs/", access.public(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("clients/search/", views.client_search, name="client_search"),

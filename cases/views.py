@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from hemgang.celery import app as celery_app
 from hemgang.errors import DomainError
+from hemgang.versions import StaleVersion
 
 from . import access, selectors, services
 from .forms import (
@@ -33,9 +34,17 @@ from .services import InterventionLine
 
 
 def show_error(form, err: DomainError) -> None:
-    """A refused change shown on the form: on its field when the form has it, above the form otherwise."""
+    """A refused change shown on the form: on its field when the form has it, above the form otherwise.
+
+    A save from an older version ("Ändrad av någon annan") keeps the user's input and carries what changed
+    (`form.conflict`, shown by includes/version_conflict.html); the form's version becomes the current one,
+    so saving again puts the user's input over the other change, knowingly."""
     field = err.field if err.field in form.fields else None
     form.add_error(field, str(err.message))
+    if isinstance(err, StaleVersion) and "version" in form.fields:
+        form.conflict = err
+        form.data = form.data.copy()
+        form.data[form.add_prefix("version")] = err.version
 
 
 def _relatives_from(formset) -> list[dict]:
@@ -151,7 +160,13 @@ def client_edit(request, pk):
         # The form already wrote the cleaned values onto the instance; the service compares with the
         # stored row, which it reads again under a lock.
         try:
-            services.client_update(actor=request.user, client=client, relatives=_relatives_from(relatives), **fields)
+            services.client_update(
+                actor=request.user,
+                client=client,
+                relatives=_relatives_from(relatives),
+                version=form.cleaned_data["version"],
+                **fields,
+            )
         except DomainError as err:
             show_error(form, err)
         else:
@@ -214,11 +229,10 @@ def consent_new(request, pk):
     initial = {
         "given_on": timezone.localdate(),
         "scope": _("Information transfer between the hemgångsteam and hemtjänst."),
-        "recipients": ", ".join(
-            p for p in [case.client.hemtjanst_group_display, case.client.night_service_display] if p
-        ),
+        # Providers not in the directory: written on the consent form, though nothing reaches them here.
+        "recipients": ", ".join(p for p in [case.client.hemtjanst_group, case.client.night_service] if p),
     }
-    form = ConsentForm(request.POST or None, initial=initial)
+    form = ConsentForm(request.POST or None, initial=initial, receivers=selectors.consent_receiver_choices(case))
     # Offered from the decision forms when the period runs past the consent: back there afterwards.
     back_to = request.GET.get("next") if request.GET.get("next") in CONSENT_RETURN_PAGES else None
     if request.method == "POST" and form.is_valid():
@@ -312,7 +326,7 @@ def decision_change(request, pk):
     )
     decision = case.decision
     data = request.POST if request.method == "POST" else None
-    form = DecisionChangeForm(data, initial={"end_date": decision.end_date})
+    form = DecisionChangeForm(data, initial={"end_date": decision.end_date, "version": decision.version})
     initial = [
         {"id": i.pk, "intervention_type": i.intervention_type_id}
         | {k: getattr(i, k) for k in ("times", "per", "minutes", "part_of_day", "note")}
@@ -339,7 +353,9 @@ def decision_change(request, pk):
 @access.requires("cases.assign_team", on_object=True)
 def case_team(request, pk):
     case = access.get_case_for(request, pk, perm="cases.assign_team", what="case.team")
-    form = TeamForm(request.POST or None, municipality=case.municipality_id, initial={"team": case.team_id})
+    form = TeamForm(
+        request.POST or None, municipality=case.municipality_id, initial={"team": case.team_id, "version": case.version}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.case_assign_team(actor=request.user, case=case, **form.cleaned_data)

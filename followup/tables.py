@@ -1,5 +1,5 @@
 """The period page's tables, built once from the selectors' figures: the page shows them and the export
-writes them (`followup.export`), so a download has exactly the page's rows and numbers.
+writes them (`hemgang.exports`), so a download has exactly the page's rows and numbers.
 
 A figure keeps its number as a number (an export sums it) with its unit beside it; the page shows it
 formatted for the reader's language (15,5 dagar; 15 600 kr)."""
@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.models import CaseEvent, Referral
+from hemgang.exports import Table
 
-from .export import Table
 from .selectors import Month, PeriodFigures
 from .selectors.period import LENGTH_TARGET, READMISSION_DAYS
 

@@ -14,7 +14,8 @@ class HandoverConfig(AppConfig):
         warns when a case has no day receiver. Its rules join the rule set, the case's receivers are
         known to the core's rules, and the menu links to the inbox with what is still to acknowledge. Its
         reminder rules (a decision ending with no handover drafted, messages not acknowledged) join the
-        sweep, and hemtjänst's coordinators hear of the follow-up meeting tomorrow."""
+        sweep, and hemtjänst's coordinators hear of the follow-up meeting tomorrow. Recording consent offers
+        the case's receivers (and those the start will set) for the consent to name."""
         from cases import hooks
         from cases.models import CaseState
         from notifications import reminders as notifications_reminders
@@ -30,6 +31,7 @@ class HandoverConfig(AppConfig):
         hooks.require_before(CaseState.CLOSED, services.closing_receipted_or_reasoned)
         hooks.on_entering(CaseState.ACTIVE, services.start_of_support_drafts)
         hooks.register_case_warning(services.day_receiver_warning)
+        hooks.register_consent_receivers(services.consent_receiver_candidates)
         for kind in ("message_sent", "message_received", "message_acknowledged", "handover_sent"):
             hooks.register_event_renderer(kind, timeline_message)
         scheduling_hooks.on_meeting_moved(services.meeting_moved_notice)

@@ -120,6 +120,8 @@ def handover_context(summary: HandoverSummary) -> dict:
         },
         "relatives": list(client.relatives.all()),
         "case_officer": case.case_officer,
+        # Whom the consent it is sent under covers: the receivers read it on the document itself.
+        "consent": case.valid_consent_on(timezone.localdate()),
         "decision": decision,
         "interventions": [InterventionRow(i, how_done_now.get(i.pk, ""), who.get(i.pk, "")) for i in interventions],
         # What the visiting staff were told to watch for during the support carries over unless the

@@ -1,7 +1,10 @@
 """The queries of the inbox and the case's messages, chosen once."""
 
+from dataclasses import dataclass
+
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
@@ -102,6 +105,28 @@ def case_messages(case) -> list[Message]:
 
 def case_recipients(case):
     return [link.recipient for link in CaseRecipient.objects.filter(case=case).select_related("recipient")]
+
+
+@dataclass(frozen=True)
+class ConsentCoverage:
+    """Whom the consent valid today covers, for the pages that send (the consent gate's view of them):
+    `consent` (None without one), the receivers it names, and the case's receivers it does not."""
+
+    consent: object | None
+    covered: list
+    not_covered: list
+
+
+def consent_coverage(case, receivers) -> ConsentCoverage:
+    """Two queries: the case's consents and the receivers they name."""
+    today = timezone.localdate()
+    valid = [c for c in case.consents.prefetch_related("receivers") if c.is_valid_on(today)]
+    if not valid:
+        return ConsentCoverage(None, [], list(receivers))
+    # As the gate chooses: the newest valid consent naming them all, else the newest one.
+    consent = next((c for c in valid if not c.not_covered(receivers)), valid[0])
+    covered = list(receivers) if consent.covers_case_receivers else list(consent.receivers.all())
+    return ConsentCoverage(consent, covered, consent.not_covered(receivers))
 
 
 def message_detail_queryset() -> QuerySet:

@@ -197,7 +197,7 @@ def case_messages(request, pk):
             "recipients_form": recipients_form,
             "new_form": new_form,
             "action": action,
-            "has_valid_consent": case.has_valid_consent(),
+            "coverage": selectors.consent_coverage(case, recipients),
             "can_close": request.user.has_perm("cases.close_case", case),
             "handover_opens_on": services.handover_opens_on(case) if case.state == CaseState.ACTIVE else None,
             "today": timezone.localdate(),
@@ -245,7 +245,7 @@ def message_edit(request, pk):
             "case": case,
             "message": message,
             "form": form,
-            "has_valid_consent": case.has_valid_consent(),
+            "coverage": selectors.consent_coverage(case, recipients),
         },
     )
 

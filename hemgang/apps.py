@@ -8,6 +8,10 @@ class HemgangConfig(AppConfig):
     verbose_name = "Hemgång"
 
     def ready(self):
-        from . import bounds
+        from django.db.models.signals import post_migrate
+
+        from . import bounds, db_roles
 
         bounds.install()
+        # Sent for every app once all migrations have run; once is enough (every table exists by then).
+        post_migrate.connect(db_roles.grant_app_privileges, sender=self, dispatch_uid="hemgang.grant_app_privileges")

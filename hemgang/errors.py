@@ -32,6 +32,9 @@ class DomainValidationError(DomainError):
 
 
 def api_exception_handler(exc, context):
+    if isinstance(exc, DomainError) and hasattr(exc, "as_problem"):
+        # A change from an older version (hemgang.versions.StaleVersion): what changed, by whom and when.
+        return Response(exc.as_problem(), status=exc.status_code)
     if isinstance(exc, DomainError):
         body = {"detail": str(exc.message), "code": exc.code}
         if exc.field:

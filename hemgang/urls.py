@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("handover.urls")),
     path("", include("notifications.urls")),
     path("", include("followup.urls")),
+    path("", include("audit.urls")),
 ]

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 import time_machine
 from django.test import Client as HttpClient
+from django.test import TransactionTestCase
 from django.utils import timezone
 
 from cases import services
@@ -15,6 +16,70 @@ from cases.models import Role
 from cases.services import InterventionLine
 
 from . import factories as f
+
+# --- the two database roles (hemgang/db_roles.py) -----------------------------------------------------
+# The test database is created and migrated by the owner role, and the tests run as the app role, as the
+# app does; a transactional test's flush (TRUNCATE of every table) is the owner's too.
+
+
+def _credentials(alias: str) -> dict:
+    from django.conf import settings
+
+    return {key: settings.DATABASES[alias][key] for key in ("USER", "PASSWORD")}
+
+
+_APP, _OWNER = _credentials("default"), _credentials("owner")
+
+
+def _connect_as(credentials: dict) -> None:
+    from django.db import connections
+
+    connection = connections["default"]
+    connection.close()
+    connection.settings_dict.update(credentials)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    _connect_as(_OWNER)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _as_app_role(django_db_setup, django_db_blocker):
+    from django.db import connections
+
+    _connect_as(_APP)
+    # The mirror shares the default's settings; the owner alias gets its own, as the owner.
+    connections["owner"].close()
+    connections["owner"].settings_dict = {**connections["default"].settings_dict, **_OWNER}
+    yield
+    _connect_as(_OWNER)  # the test database is dropped by its owner
+
+
+@pytest.fixture
+def as_owner(transactional_db):
+    """For the tests that migrate the test database back and forth: as its owner. The tables they drop and
+    create again are granted to the app role again after (migrate's post_migrate does it otherwise)."""
+    from hemgang.db_roles import grant_app_privileges
+
+    _connect_as(_OWNER)
+    yield
+    grant_app_privileges(using="default")
+    _connect_as(_APP)
+
+
+def _flush_as_owner(original):
+    def teardown(self):
+        _connect_as(_OWNER)
+        try:
+            original(self)
+        finally:
+            _connect_as(_APP)
+
+    return teardown
+
+
+TransactionTestCase._fixture_teardown = _flush_as_owner(TransactionTestCase._fixture_teardown)
 
 
 @pytest.fixture(autouse=True)
@@ -138,14 +203,36 @@ def start_case(world):
     return _start
 
 
+@pytest.fixture(autouse=True)
+def _sessions_outlive_time_travel(settings):
+    """Tests move the clock between signing in and the request (days, for a date rule); the idle and
+    absolute limits are tested with their real values in tests/hemgang/test_login_sessions.py."""
+    settings.SESSION_IDLE_SECONDS = settings.SESSION_ABSOLUTE_SECONDS = 10 * 365 * 24 * 60 * 60
+
+
+def signed_in_client(user, *, second_factor: bool = True) -> HttpClient:
+    """A client signed in as `user`, by default with the second factor given with a TOTP app of theirs, as
+    the sign-in pages leave it (cases/signin/sessions.py); tests/hemgang/test_login_*.py go through the
+    pages themselves."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from cases.signin import sessions
+
+    http = HttpClient()
+    http.force_login(user)
+    if second_factor:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+        session = http.session
+        session[sessions.SECOND_FACTOR] = "totp"
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    return http
+
+
 @pytest.fixture
 def login():
-    def _login(user):
-        http = HttpClient()
-        http.force_login(user)
-        return http
-
-    return _login
+    return signed_in_client
 
 
 def _redis_answers() -> bool:

@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 from stdnum import luhn
 
-from cases import services
+from cases import selectors, services
 from cases.models import (
     Consent,
     InterventionType,
@@ -121,7 +121,8 @@ def referred_case(actor, the_client=None, **overrides):
     return services.referral_register(actor=actor, client=the_client, **referral_fields(**overrides))
 
 
-def consent(actor, case, given_on=None):
+def consent(actor, case, given_on=None, receivers=None):
+    """Consent as the case officer records it: naming every receiver the form offers, unless told whom."""
     return services.consent_record(
         actor=actor,
         case=case,
@@ -129,6 +130,7 @@ def consent(actor, case, given_on=None):
         given_by=Consent.GivenBy.CLIENT,
         form=Consent.Form.WRITTEN,
         scope="Informationsöverföring mellan hemgångsteam och hemtjänst.",
+        receivers=selectors.consent_receiver_choices(case) if receivers is None else receivers,
     )
 
 

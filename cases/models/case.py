@@ -14,9 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hemgang.versions import version_field
+
 from .catalogue import InterventionType, LegalBasis
 from .client import Client
-from .organisation import Municipality, Team
+from .organisation import Municipality, Recipient, Team
 
 
 class CaseState(models.TextChoices):
@@ -98,6 +100,8 @@ class Case(models.Model):
         blank=True,
         help_text=_("Kept when a case officer or unit manager accepts a case although the team is full."),
     )
+    # Every change of the case counts it up: the team form saved from an older case is refused.
+    version = version_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -176,6 +180,16 @@ class Case(models.Model):
             if consent.is_valid_on(day):
                 return consent
         return None
+
+    def consent_covering(self, receivers, day: dt.date):
+        """(the consent valid on `day` that names every one of `receivers`, []) — or (None, those of them the
+        newest valid consent does not name; all of them when none is valid). Newest consent first, so a
+        renewal is the one recorded on what is sent."""
+        valid = [consent for consent in self.consents.all() if consent.is_valid_on(day)]
+        for consent in valid:
+            if not consent.not_covered(receivers):
+                return consent, []
+        return None, valid[0].not_covered(receivers) if valid else list(receivers)
 
     def consent_status(self, day: dt.date | None = None) -> "ConsentStatus | None":
         """Consent ending within two days, or expired, while the case is open (uses prefetched consents)."""
@@ -271,7 +285,19 @@ class Consent(models.Model):
     given_by_name = models.CharField(_("name of representative"), max_length=150, blank=True)
     form = models.CharField(_("form"), max_length=10, choices=Form.choices)
     scope = models.TextField(_("scope"))
-    recipients = models.TextField(_("recipients"), blank=True)
+    # Whom the consent covers (DOMAIN step 3: "its scope and recipients"): units of the hemtjänst directory,
+    # chosen from the case's receivers; nothing about the client goes to a unit it does not name.
+    receivers = models.ManyToManyField(
+        Recipient, related_name="consents", blank=True, verbose_name=_("receivers the consent covers")
+    )
+    # Consents recorded before they named their receivers (migration consent_names_its_receivers) cover
+    # every receiver on the case, as they were understood when given.
+    covers_case_receivers = models.BooleanField(
+        _("covers every receiver on the case"),
+        default=False,
+        help_text=_("Recorded before consent named its receivers."),
+    )
+    recipients = models.TextField(_("other receivers, not in the directory"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
@@ -285,7 +311,7 @@ class Consent(models.Model):
     renews = models.ForeignKey(
         "self", on_delete=models.PROTECT, related_name="renewals", null=True, blank=True, verbose_name=_("renews")
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[receivers])
 
     # Consent recorded at most this many days after the earlier one ran out still counts as its renewal
     # (a weekend between the last valid day and the case officer's call).
@@ -329,6 +355,14 @@ class Consent(models.Model):
     def has_expired(self) -> bool:
         """Past its last valid day (today in Stockholm). An expired consent cannot be withdrawn any more."""
         return self.valid_until < timezone.localdate()
+
+    def not_covered(self, receivers) -> list:
+        """Those of `receivers` (units of the directory) this consent does not name: nothing about the client
+        may be shared with them under it (uses prefetched receivers when there are)."""
+        if self.covers_case_receivers:
+            return []
+        named = {r.pk for r in self.receivers.all()}
+        return [r for r in receivers if r.pk not in named]
 
 
 # The case officer is warned about consent that ends within this many days after today (today, tomorrow,
@@ -385,6 +419,8 @@ class Decision(models.Model):
     purpose = models.TextField(_("purpose"))
     goals = models.TextField(_("goals"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Counted up by every ändringsbeslut: one made from an older decision is refused with what changed.
+    version = version_field()
     # An ändringsbeslut keeps its written reason as the history's change reason, so it may be long.
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 

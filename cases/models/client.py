@@ -7,6 +7,8 @@ from django.db.models.functions import Right, Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hemgang.versions import version_field
+
 from ..identity import PERSONNUMMER, SAMORDNINGSNUMMER, format_identity_number
 from .organisation import Municipality, Recipient
 
@@ -65,6 +67,8 @@ class Client(models.Model):
     safety_alarm = models.CharField(_("safety alarm, not in the directory"), max_length=200, blank=True)
     night_service = models.CharField(_("night service, not in the directory"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Two case officers editing the client: the second save is refused with what changed (hemgang.versions).
+    version = version_field()
     history = HistoricalRecords()
 
     class Meta:

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy
 from cases import access
 from cases.models import CaseState
 from hemgang.errors import DomainValidationError
+from hemgang.exports import Table, check_format, export_response
 
 from .. import access as followup_access
-from ..export import Table, check_format, export_response
 from ..filters import CaseloadFilter
 from ..selectors import caseload_now
 from ..selectors.caseload import COMING_DAYS

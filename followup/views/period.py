@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import access
+from hemgang.exports import FORMATS, export_response
 
 from .. import charts, tables
 from ..access import teams_for
-from ..export import FORMATS, export_response
 from ..forms import MONTH, QUARTER, YEAR, PeriodForm
 from ..selectors import monthly_trend, period_figures
 from ..selectors.period import LENGTH_TARGET

@@ -37,7 +37,13 @@ from .messages import (
     message_update_draft,
     unread_rows_write,
 )
-from .receivers import case_recipients_set, consent_gate, day_receiver_warning, default_recipients
+from .receivers import (
+    case_recipients_set,
+    consent_gate,
+    consent_receiver_candidates,
+    day_receiver_warning,
+    default_recipients,
+)
 
 __all__ = [
     "END_OF_SUPPORT_TEXTS",
@@ -47,6 +53,7 @@ __all__ = [
     "closing_draft_message",
     "closing_receipted_or_reasoned",
     "consent_gate",
+    "consent_receiver_candidates",
     "day_receiver_warning",
     "default_recipients",
     "end_of_support_draft",

@@ -122,9 +122,10 @@ def _send(*, actor, message: Message, rendered: "RenderedHandover | None") -> Me
         _check_handover_day(case)
     if message.kind == Message.Kind.CLOSING_NOTICE and case.state != CaseState.HANDED_OVER:
         raise DomainError(_("Send the final handover before the closing notice."), code="handover_first")
-    if not message.deliveries.exists():
+    receivers = [delivery.recipient for delivery in message.deliveries.select_related("recipient")]
+    if not receivers:
         raise DomainValidationError(_("Choose at least one receiver."), field="recipients")
-    message.consent = consent_gate(case)
+    message.consent = consent_gate(case, receivers)
     message.sent_at = timezone.now()
     save_as(message, actor, update_fields=["consent", "sent_at"])
     sent = {"message_id": message.pk, "message_kind": message.kind, "direction": message.direction}
@@ -168,7 +169,7 @@ def message_send_to_team(
         raise DomainError(_("The case is not active: nothing more is sent about it."), code="case_not_running")
     if not body.strip():
         raise DomainValidationError(_("The message is empty."), field="body")
-    consent = consent_gate(case)
+    consent = consent_gate(case, [sender])
     message = save_as(
         Message(
             case=case,

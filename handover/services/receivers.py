@@ -19,11 +19,12 @@ from ..models import (
 # --- who receives --------------------------------------------------------------------------------------
 
 
-def default_recipients(case: Case) -> list[Recipient]:
+def default_recipients(case: Case, *, night: bool | None = None) -> list[Recipient]:
     """The client's hemtjänst group and its provider's day coordinator(s); with night interventions or a night
     provider, the night patrol and its provider's night coordinator too (001: "Om det finns nattinsatser
     kontaktas även koordinator för natten"). Read from the client's links to the directory, never from names
-    (issue 8: a spelling dropped the day coordinator). Units taken out of use receive nothing."""
+    (issue 8: a spelling dropped the day coordinator). Units taken out of use receive nothing. `night`
+    True takes the night side whatever the interventions (consent is often given before the decision)."""
     from scheduling.services import has_night_interventions
 
     client = case.client
@@ -37,7 +38,7 @@ def default_recipients(case: Case) -> list[Recipient]:
 
     if client.hemtjanst_group_unit_id in active_ids:
         chosen += with_coordinators(client.hemtjanst_group_unit, Recipient.Kind.COORDINATOR_DAY)
-    if has_night_interventions(case):
+    if night or (night is None and has_night_interventions(case)):
         patrol = client.night_service_unit if client.night_service_unit_id in active_ids else None
         patrols = [r for r in directory if r.kind == Recipient.Kind.NIGHT_PATROL]
         if patrol is None and not client.has_night_provider and len(patrols) == 1:
@@ -97,13 +98,25 @@ def case_recipients_set(*, actor, case: Case, recipients) -> list[Recipient]:
     return list(wanted.values())
 
 
+def consent_receiver_candidates(case: Case) -> list[Recipient]:
+    """Registered with `cases.hooks.register_consent_receivers`: whom a consent on the case may name — the
+    receivers on the case, and those the start of the support sets from the client's links (the night side
+    too, as consent is usually given before the decision says whether there are night interventions)."""
+    on_case = [link.recipient for link in CaseRecipient.objects.filter(case=case).select_related("recipient")]
+    return [*on_case, *default_recipients(case, night=True)]
+
+
 # --- the consent gate ------------------------------------------------------------------------------------
 
 
-def consent_gate(case: Case):
-    """The consent that allows sharing now, or a refusal that says what to do (DOMAIN step 3)."""
-    consent = case.valid_consent_on(timezone.localdate())
-    if consent is None:
+def consent_gate(case: Case, receivers):
+    """The consent that allows sharing with `receivers` now, or a refusal that says what to do (DOMAIN
+    step 3): a consent valid today that names every one of them (the newest such). A receiver it does not
+    name is refused by name; nothing is sent to the others either, so the team decides."""
+    consent, not_covered = case.consent_covering(list(receivers), timezone.localdate())
+    if consent is not None:
+        return consent
+    if case.valid_consent_on(timezone.localdate()) is None:
         raise DomainError(
             gettext_lazy(
                 "Nothing about the client may be shared with hemtjänst: there is no valid consent today (it has "
@@ -111,7 +124,15 @@ def consent_gate(case: Case):
             ),
             code="consent_required",
         )
-    return consent
+    raise DomainError(
+        _(
+            "The consent does not cover %(names)s: nothing about the client may be sent to them. Remove them as "
+            "receivers, or ask the case officer to record a consent that names them."
+        )
+        % {"names": ", ".join(r.name for r in not_covered)},
+        code="receiver_not_covered",
+        field="recipients",
+    )
 
 
 def _check_team_sender(actor, case: Case) -> None:

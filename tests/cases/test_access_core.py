@@ -53,7 +53,9 @@ def test_a_unit_manager_of_another_team_cannot_close_on_the_page(world, login, h
     assert login(other_manager).get(url).status_code == 404
     assert login(other_manager).post(url, {"reason": "Hemtjänsten svarar inte"}).status_code == 404
     assert Case.objects.get(pk=handed_over.pk).state == "handed_over"
-    assert not AccessLog.objects.filter(user=other_manager).exists()
+    # The refused attempts are logged as denied (issue 12); no read.
+    assert not AccessLog.objects.filter(user=other_manager, denied=False).exists()
+    assert AccessLog.objects.filter(user=other_manager, denied=True, case_id=handed_over.pk).count() == 2
     response = login(world.manager).post(url, {"reason": "Hemtjänsten svarar inte"})
     assert response.status_code == 302
     assert Case.objects.get(pk=handed_over.pk).state == "closed"
@@ -97,7 +99,8 @@ def test_a_consent_of_another_case_is_a_404_on_the_withdraw_page(world, login, r
     assert http.get(reverse("consent_withdraw", args=[referred.pk, own.pk])).status_code == 200
     assert AccessLog.objects.filter(user=world.officer, what="consent.withdraw", case_id=referred.pk).exists()
     assert login(world.staff).get(reverse("consent_withdraw", args=[referred.pk, own.pk])).status_code == 404
-    assert not AccessLog.objects.filter(user=world.staff).exists()
+    assert not AccessLog.objects.filter(user=world.staff, denied=False).exists()
+    assert AccessLog.objects.filter(user=world.staff, denied=True, case_id=referred.pk).exists()
 
 
 # --- the menu and the start page come from rules -------------------------------------------------------
@@ -106,7 +109,16 @@ def test_a_consent_of_another_case_is_a_404_on_the_withdraw_page(world, login, r
 MENUS = {
     "officer": ["home", "notification_list", "client_search", "client_new"],
     "staff": ["home", "inbox", "notification_list", "day_board"],
-    "manager": ["home", "inbox", "notification_list", "day_board", "team_reminders", "followup_caseload"],
+    "manager": [
+        "home",
+        "inbox",
+        "notification_list",
+        "day_board",
+        "team_reminders",
+        "followup_caseload",
+        "log_review",
+        "account_requests",
+    ],
     "coordinator": ["home", "inbox", "notification_list"],
     "admin": ["home", "notification_list", "admin:index"],
     "integration": ["home"],

@@ -252,7 +252,13 @@ def test_the_decision_form_warns_and_offers_renewed_consent_that_comes_back(worl
         assert consent_url in page
         renewed = http.post(
             consent_url,
-            {"given_on": DAY.isoformat(), "given_by": "client", "form": "oral", "scope": "Hemgång", "recipients": ""},
+            {
+                "given_on": DAY.isoformat(),
+                "given_by": "client",
+                "form": "oral",
+                "scope": "Hemgång",
+                "receivers": [world.group.pk],
+            },
         )
         assert renewed.status_code == 302 and renewed["Location"] == url
         # Renewed today it still ends 2026-12-02, so confirming is what lets the decision through.
@@ -266,7 +272,13 @@ def test_the_consent_form_goes_back_only_to_the_decision_pages(world, login):
     with _at(DAY):
         response = login(world.officer).post(
             reverse("consent_new", args=[case.pk]) + "?next=admin:index",
-            {"given_on": DAY.isoformat(), "given_by": "client", "form": "oral", "scope": "Hemgång", "recipients": ""},
+            {
+                "given_on": DAY.isoformat(),
+                "given_by": "client",
+                "form": "oral",
+                "scope": "Hemgång",
+                "receivers": [world.group.pk],
+            },
         )
     assert response["Location"] == reverse("case_detail", args=[case.pk])
 

@@ -35,7 +35,7 @@ def _migrate(targets):
 
 
 @pytest.fixture
-def lived_case(transactional_db, world, start_case):
+def lived_case(as_owner, world, start_case):
     case = start_case(MONDAY)
     with time_machine.travel(timezone.make_aware(dt.datetime.combine(MONDAY, dt.time(15))), tick=False):
         notice = Message.objects.get(case=case, kind="start_notice")

@@ -92,7 +92,8 @@ def test_the_case_page_shows_referral_consent_decision_and_timeline(world, login
 
 
 def test_the_case_page_query_count_is_bounded_whatever_the_case_holds(world, login, decided):
-    """session, user, the case with its one-to-ones, consents, interventions, relatives, access-log insert,
+    """session, user, the case with its one-to-ones, consents, the receivers they name, interventions,
+    relatives, access-log insert,
     the timeline (the case's events, one query; it read four history tables, the messages, the receipts
     and the meeting's history before the event log), the outcome measures (one query), the team's work
     summary and the hemtjänst directory (the day-receiver warning), the menu's unread notifications."""
@@ -110,7 +111,7 @@ def test_the_case_page_query_count_is_bounded_whatever_the_case_holds(world, log
         ],
     )
     assert _queries(http, url) == small
-    assert small <= 13
+    assert small <= 14
 
 
 def test_staff_of_another_team_get_404_for_the_case(world, login, decided):
@@ -263,6 +264,7 @@ def test_it_records_consent_from_the_form(world, login, referred):
             "given_by": "client",
             "form": "written",
             "scope": "Info",
+            "receivers": [world.group.pk],
             "recipients": "",
         },
     )
@@ -390,7 +392,9 @@ def test_an_unknown_transition_is_404(world, login, referred):
 
 
 def test_the_officer_assigns_another_team(world, login, decided):
-    response = login(world.officer).post(reverse("case_team", args=[decided.pk]), {"team": world.other_team.pk})
+    response = login(world.officer).post(
+        reverse("case_team", args=[decided.pk]), {"team": world.other_team.pk, "version": decided.version}
+    )
     assert response.status_code == 302
     decided.refresh_from_db()
     assert decided.team == world.other_team
@@ -405,6 +409,7 @@ def test_the_client_page_and_edit(world, login, referred):
     response = http.post(
         reverse("client_edit", args=[referred.client.pk]),
         {
+            "client-version": referred.client.version,
             "client-first_name": "Greta",
             "client-last_name": "Nyberg",
             "client-phone": "070-2",
@@ -448,10 +453,10 @@ def test_the_client_edit_form_does_not_show_a_protected_address(world, login):
         "relatives-MIN_NUM_FORMS": "0",
         "relatives-MAX_NUM_FORMS": "10",
     }
-    http.post(url, base)
+    http.post(url, base | {"client-version": client.version})
     client.refresh_from_db()
     assert client.street_address == "Hemliga vägen 7"  # left empty: kept
-    http.post(url, base | {"client-street_address": "Nya vägen 1"})
+    http.post(url, base | {"client-version": client.version, "client-street_address": "Nya vägen 1"})
     client.refresh_from_db()
     assert client.street_address == "Nya vägen 1"  # typed: replaced
 

@@ -19,7 +19,7 @@ def _migrate(targets):
 
 
 @pytest.fixture
-def old_apps(transactional_db):
+def old_apps(as_owner):
     """The migration state before the move; the database is always brought back to the newest after."""
     try:
         yield _migrate(BEFORE).loader.project_state(BEFORE).apps

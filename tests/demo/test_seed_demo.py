@@ -34,6 +34,22 @@ def test_seed_demo_creates_a_believable_municipality_once(db):
     for number in Client.objects.values_list("personal_number", flat=True):
         assert parse_identity_number(number).number == number
     assert User.objects.get(username="handlaggare").check_password("hemgang-demo")
+    _the_demo_users_sign_in_with_the_published_code()
+
+
+def _the_demo_users_sign_in_with_the_published_code():
+    from io import StringIO
+
+    from django.test import Client as HttpClient
+    from django.urls import reverse
+
+    http = HttpClient()
+    assert http.post(reverse("login"), {"username": "usk.norr", "password": "hemgang-demo"}).status_code == 302
+    out = StringIO()
+    call_command("demo_code", stdout=out, stderr=StringIO())
+    assert http.post(reverse("login_verify"), {"code": out.getvalue().strip()})["Location"] == reverse("home")
+    assert http.get(reverse("home")).status_code == 200
+    assert not User.objects.get(username="sjukhus-api").totpdevice_set.exists()
 
 
 @pytest.mark.parametrize("seeded_on", [dt.date(2027, 1, 8), dt.date(2027, 6, 21)])  # a Friday; a Monday

@@ -15,6 +15,8 @@ from cases.models import AccessLog, Recipient
 from handover import access, services
 from handover.models import Message
 
+from .. import factories as f
+
 MONDAY = dt.date(2026, 11, 23)
 
 
@@ -89,13 +91,14 @@ def test_the_team_opens_its_draft_and_the_read_is_logged(world, login, case):
 
 
 @pytest.mark.parametrize("persona", ["other_staff", "officer", "coordinator", "manager"])
-def test_another_teams_draft_is_a_404_and_nothing_is_logged(world, login, case, persona):
+def test_another_teams_draft_is_a_404_and_no_read_is_logged(world, login, case, persona):
     """The other team, and those who see the case but may not write to hemtjänst (case officer, unit
-    manager), never open the draft; hemtjänst does not even learn it exists."""
+    manager), never open the draft; hemtjänst does not even learn it exists. A refused attempt at a case
+    that exists is logged as denied (issue 12), never as a read."""
     draft = Message.objects.get(case=case, kind="start_notice")
     user = getattr(world, persona)
     assert login(user).get(reverse("message_edit", args=[draft.pk])).status_code == 404
-    assert not AccessLog.objects.filter(user=user, what="message.edit").exists()
+    assert not AccessLog.objects.filter(user=user, what="message.edit", denied=False).exists()
 
 
 def test_a_sent_message_sends_the_editor_on_to_its_page(world, login, sent):
@@ -112,6 +115,7 @@ def to_two_providers(world, case):
     other = Recipient.objects.get(name="Koordinator Annat")
     receivers = [*services.default_recipients(case), other]
     services.case_recipients_set(actor=world.staff, case=case, recipients=receivers)
+    f.consent(world.officer, case, receivers=receivers)  # renewed, naming the added provider too
     return services.message_draft_and_send(
         actor=world.staff, case=case, kind="free", subject="Till båda", body="Hej", recipients=receivers
     )

@@ -223,6 +223,6 @@ def test_it_reads_the_context_in_a_fixed_number_of_queries(world, start_case):
         context = handover_context(three)
 
     # The summary with case, client, team, decision, care plan and author; the relatives; the decision's
-    # interventions with their types; the handover rows; the measures.
-    assert len(small) == len(large) == 5
+    # interventions with their types; the handover rows; the measures; the case's consents (whom it covers).
+    assert len(small) == len(large) == 6
     assert len(context["interventions"]) == 3

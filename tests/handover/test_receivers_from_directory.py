@@ -91,7 +91,11 @@ def test_the_client_form_offers_the_directory_and_saves_the_link(world, login):
     page = http.get(url).content.decode()
     assert "Hemtjänst Centrum" in page and "Annan stads grupp" not in page
     assert "Annan hemtjänstgrupp (ej i katalogen)" in page
-    data = EDIT_BASE | {"client-hemtjanst_group_unit": world.group.pk, "client-night_service_unit": patrol.pk}
+    data = EDIT_BASE | {
+        "client-version": client.version,
+        "client-hemtjanst_group_unit": world.group.pk,
+        "client-night_service_unit": patrol.pk,
+    }
     assert http.post(url, data).status_code == 302
     client.refresh_from_db()
     assert (client.hemtjanst_group_unit, client.night_service_unit, client.hemtjanst_group) == (world.group, patrol, "")
@@ -99,7 +103,11 @@ def test_the_client_form_offers_the_directory_and_saves_the_link(world, login):
 
 def test_the_client_form_explains_a_unit_and_text_together_in_swedish(world, login):
     client = f.client(world.officer)
-    data = EDIT_BASE | {"client-hemtjanst_group_unit": world.group.pk, "client-hemtjanst_group": "Annat"}
+    data = EDIT_BASE | {
+        "client-version": client.version,
+        "client-hemtjanst_group_unit": world.group.pk,
+        "client-hemtjanst_group": "Annat",
+    }
     response = login(world.officer).post(reverse("client_edit", args=[client.pk]), data)
     assert response.status_code == 200
     assert "inte båda" in response.content.decode()
@@ -161,7 +169,11 @@ def test_a_unit_taken_out_of_use_stays_linked_and_the_client_can_still_be_edited
     client = f.client(world.officer)
     world.group.active = False
     world.group.save()
-    data = EDIT_BASE | {"client-hemtjanst_group_unit": world.group.pk, "client-phone": "070-1"}
+    data = EDIT_BASE | {
+        "client-version": client.version,
+        "client-hemtjanst_group_unit": world.group.pk,
+        "client-phone": "070-1",
+    }
     response = login(world.officer).post(reverse("client_edit", args=[client.pk]), data)
     assert response.status_code == 302
     client.refresh_from_db()

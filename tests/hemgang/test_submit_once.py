@@ -48,7 +48,14 @@ def test_ten_identical_journal_entries_make_one(world, login, start_case):
 def test_ten_identical_consents_make_one(world, login, referred):
     http = login(world.officer)
     url = reverse("consent_new", args=[referred.pk])
-    data = {"given_on": "2026-11-23", "given_by": "client", "form": "written", "scope": "Info", "recipients": ""}
+    data = {
+        "given_on": "2026-11-23",
+        "given_by": "client",
+        "form": "written",
+        "scope": "Info",
+        "receivers": [world.group.pk],
+        "recipients": "",
+    }
     responses = _send_ten_times(http, url, data | {FIELD: _key(http, url)})
     assert referred.consents.count() == 1
     followed = http.get(responses[-1]["Location"]).content.decode()
@@ -77,7 +84,14 @@ def test_a_form_sent_back_with_errors_can_be_sent_again_with_its_key(world, logi
     key = _key(http, url)
     refused = http.post(url, {"given_on": "", FIELD: key})
     assert refused.status_code == 200 and referred.consents.count() == 0
-    data = {"given_on": "2026-11-23", "given_by": "client", "form": "written", "scope": "Info", FIELD: key}
+    data = {
+        "given_on": "2026-11-23",
+        "given_by": "client",
+        "form": "written",
+        "scope": "Info",
+        "receivers": [world.group.pk],
+        FIELD: key,
+    }
     assert http.post(url, data).status_code == 302
     assert referred.consents.count() == 1
 
@@ -93,7 +107,13 @@ def test_each_rendering_has_its_own_key_and_no_id(world, login, referred):
 def test_another_users_key_does_not_replay_their_submission(world, login, referred):
     url = reverse("consent_new", args=[referred.pk])
     http = login(world.officer)
-    data = {"given_on": "2026-11-23", "given_by": "client", "form": "written", "scope": "Info"}
+    data = {
+        "given_on": "2026-11-23",
+        "given_by": "client",
+        "form": "written",
+        "scope": "Info",
+        "receivers": [world.group.pk],
+    }
     key = _key(http, url)
     http.post(url, data | {FIELD: key})
     response = login(world.officer2).post(url, data | {FIELD: key})
@@ -104,7 +124,13 @@ def test_another_users_key_does_not_replay_their_submission(world, login, referr
 def test_keys_older_than_a_day_are_purged(world, login, referred):
     http = login(world.officer)
     url = reverse("consent_new", args=[referred.pk])
-    data = {"given_on": "2026-11-23", "given_by": "client", "form": "written", "scope": "Info"}
+    data = {
+        "given_on": "2026-11-23",
+        "given_by": "client",
+        "form": "written",
+        "scope": "Info",
+        "receivers": [world.group.pk],
+    }
     http.post(url, data | {FIELD: _key(http, url)})
     assert submission_keys_purge(now=timezone.now() + dt.timedelta(hours=23)) == 0
     assert submission_keys_purge(now=timezone.now() + dt.timedelta(hours=25)) == 1

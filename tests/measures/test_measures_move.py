@@ -28,7 +28,7 @@ def _newest():
 
 
 @pytest.fixture
-def old_apps(transactional_db):
+def old_apps(as_owner):
     """The migration state before the move; the database is always brought back to the newest after."""
     try:
         yield _migrate(BEFORE).loader.project_state([BEFORE_CASES]).apps

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-from django.conf import settings
+from django.db import connections
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = Path(sys.executable).with_name("celery")
@@ -30,8 +30,8 @@ def wait_for(condition, *, seconds: float = 40, what: str = "the condition"):
         time.sleep(0.1)
 
 
-def _database_url() -> str:
-    db = settings.DATABASES["default"]  # at run time: the test database pytest created
+def _database_url(alias: str = "default") -> str:
+    db = connections[alias].settings_dict  # at run time: the test database pytest created, as its role
     auth = quote(db["USER"] or "", safe="")
     if db.get("PASSWORD"):
         auth += ":" + quote(db["PASSWORD"], safe="")
@@ -48,6 +48,7 @@ class CeleryProcesses:
             **os.environ,
             "PYTHONPATH": str(ROOT),
             "DATABASE_URL": _database_url(),
+            "DATABASE_OWNER_URL": _database_url("owner"),
             "DB_CONN_MAX_AGE": "0",
             "REDIS_URL": broker_url,
             "CELERY_QUEUE": queue,

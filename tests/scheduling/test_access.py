@@ -105,7 +105,7 @@ def test_it_opens_an_entry_to_correct_and_logs_the_read(world, login, ours):
     assert _logged(world.staff, "journal.correct", ours)
 
 
-def test_another_teams_journal_entry_is_a_404_and_nothing_is_logged(world, login, ours, theirs):
+def test_another_teams_journal_entry_is_a_404_and_no_read_is_logged(world, login, ours, theirs):
     entry = services.journal_sign(actor=world.other_staff, case=theirs, kind="social", text="Åt frukost.")
     assert login(world.staff).get(reverse("journal_correct", args=[entry.pk])).status_code == 404
     assert not AccessLog.objects.filter(user=world.staff, case_id=theirs.pk).exists()
@@ -114,7 +114,8 @@ def test_another_teams_journal_entry_is_a_404_and_nothing_is_logged(world, login
 def test_a_health_record_entry_is_a_404_for_those_who_read_only_the_social_record(world, login, nurse, ours):
     entry = services.journal_sign(actor=nurse, case=ours, kind="health", text="Blodtryck 130/80.")
     assert login(world.officer).get(reverse("journal_correct", args=[entry.pk])).status_code == 404
-    assert not AccessLog.objects.filter(user=world.officer, what="journal.correct").exists()
+    assert not AccessLog.objects.filter(user=world.officer, what="journal.correct", denied=False).exists()
+    assert AccessLog.objects.filter(user=world.officer, what="journal.correct", denied=True).exists()
     assert login(nurse).get(reverse("journal_correct", args=[entry.pk])).status_code == 200
     assert _logged(nurse, "journal.correct", ours)
 

@@ -14,9 +14,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum import luhn
 
-from cases import services
+from cases import selectors, services
 from cases.models import (
     CaseState,
     Consent,
@@ -42,6 +43,10 @@ DEMO_PASSWORD = "hemgang-demo"
 # The demo's past: about as many cases as two teams of its size take in (SKL: clients at once × 365 /
 # length; Norr 12 × 365 / 14 and Söder 8 × 365 / 10, a little below capacity), over two years.
 HISTORY_CASES, HISTORY_YEARS = 1000, 2
+# Every demo user's authenticator app has this published key (README, "Demo logins"): a tester adds it to
+# an app once (otpauth URI or typed), or asks `manage.py demo_code`. Never a real account's key.
+DEMO_TOTP_SECRET = "HEMGANGDEMOHEMGANGDEMOHEMGANGDEM"
+DEMO_TOTP_KEY = "39186034c3231c7230c069864638e46180d30c8c"  # the same, in hex as django-otp stores it
 
 INTERVENTION_TYPES = [
     "Personlig omvårdnad",
@@ -251,6 +256,8 @@ class Command(BaseCommand):
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
+            if role != Role.INTEGRATION:  # the hospital's system has its token and no sign-in
+                TOTPDevice.objects.create(user=user, name="Demo", key=DEMO_TOTP_KEY, confirmed=True)
             if role == Role.ADMINISTRATOR:
                 user.groups.add(admins)
             users[username] = user
@@ -402,7 +409,7 @@ class Command(BaseCommand):
     def _case_until_start(self, rng, referral, target, officer, team, staff, types, basis, today):
         """Referral, consent, decision and start, on the day the support starts. None when the case ends
         before a decision (declined, withdrawn) or waits (referred, decided)."""
-        client, start = referral["client"], referral["ready_for_discharge_at"].date()
+        start = referral["ready_for_discharge_at"].date()
         case = services.referral_register(
             actor=officer,
             source=rng.choice([Referral.Source.HOSPITAL, Referral.Source.HOSPITAL, Referral.Source.SHORT_TERM]),
@@ -432,7 +439,8 @@ class Command(BaseCommand):
             given_by=Consent.GivenBy.CLIENT,
             form=Consent.Form.WRITTEN,
             scope="Informationsöverföring mellan hemgångsteam och hemtjänst.",
-            recipients=client.hemtjanst_group_display,
+            # The client agrees to every receiver the form offers (the group, its coordinator, the night side).
+            receivers=selectors.consent_receiver_choices(case),
         )
         if target == CaseState.WITHDRAWN:
             services.case_withdraw(actor=officer, case=case, reason="Brukaren tackar nej till hemgångsteam.")
@@ -523,6 +531,7 @@ class Command(BaseCommand):
                 given_by=Consent.GivenBy.CLIENT,
                 form=Consent.Form.ORAL,
                 scope="Informationsöverföring mellan hemgångsteam och hemtjänst (förnyat).",
+                receivers=selectors.consent_receiver_choices(case),
             )
         coordinator = users["koordinator.dag"]
         for message in Message.objects.filter(case=case, sent_at__isnull=True):

@@ -1,4 +1,5 @@
-"""Every follow-up table as CSV or Excel: the same headers and rows the page shows, as a download.
+"""Every table as CSV or Excel: the same headers and rows the page shows, as a download (the follow-up's
+and the log review's; followup/export.py re-exports these).
 
 A table is a `Table`: a title, column headers and rows of plain values (numbers stay numbers, so a
 spreadsheet can sum them). CSV is written with a BOM and semicolons, as Excel in a Swedish locale opens
