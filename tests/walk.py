@@ -36,6 +36,9 @@ SKIPPED_NAMES |= {"login_verify", "login_enrol", "oidc_start", "oidc_callback"}
 # Not pages: opening a notice marks it read and redirects to its thing; marking read is POST only (its forms
 # are on the notification centre, which is walked).
 SKIPPED_NAMES |= {"notification_open", "notification_read", "notification_read_all"}
+# Approving or rejecting an account change is POST only (its forms are on the requests page, which is
+# walked); the set-password page is opened from an e-mailed one-time link (tests/audit/test_account_changes.py).
+SKIPPED_NAMES |= {"account_request_approve", "account_request_reject", "account_set_password"}
 
 
 def at(day=MONDAY, hour=10):
@@ -89,6 +92,7 @@ def scene(world, start_case):
         message=sent,
         draft=draft,
         therapist=therapist,
+        staff=world.staff,
     )
 
 
@@ -98,6 +102,9 @@ def kwargs_for(route: str, name: str, converters, s) -> dict:
         "message_edit": {"pk": s.draft.pk},
         "followup_caseload_export": {"table": "cases", "fmt": "csv"},
         "followup_period_export": {"table": "figures", "fmt": "csv"},
+        "log_review_user": {"pk": s.staff.pk},
+        "log_review_client": {"pk": s.client.pk},
+        "log_extract": {"pk": s.client.pk},
     }
     if name in by_name:
         return by_name[name]
