@@ -16,7 +16,7 @@ def test_the_review_from_the_menu_to_a_users_and_a_clients_reads(world, referred
     services.case_assign_team(actor=world.officer, case=referred, team=world.team)
     assert login(world.staff).get(reverse("case_detail", args=[referred.pk])).status_code == 200
     assert login(world.other_staff).get(reverse("case_detail", args=[referred.pk])).status_code == 404
-    page = page_for(world.manager, viewport=viewport)
+    page = page_for(world.manager, viewport=viewport, lands_on="/followup/")
     page.get_by_role("link", name="Loggranskning").click()
     page.get_by_role("heading", name="Loggranskning", exact=True).wait_for()
     assert_accessible(page)

@@ -181,9 +181,9 @@ def test_the_coordinators_start_page_speaks_of_messages(world, login):
 
 def test_the_case_page_shows_the_teams_work_through_the_registered_section(world, login, start_case):
     case = start_case(MONDAY)
-    sections = hooks.case_sections(case, world.staff)
-    assert sections["work"]["upcoming_visits"]
     with at(MONDAY, 15):
+        sections = hooks.case_sections(case, world.staff)
+        assert sections["work"]["upcoming_visits"]
         page = login(world.staff).get(reverse("case_detail", args=[case.pk])).content.decode()
     assert "Teamets arbete" in page
 
