@@ -188,6 +188,8 @@ def _client_of_municipality(request, pk, *, what: str) -> Client:
     if client.municipality_id != request.user.municipality_id:
         access.log_reads(request, [(client.pk, None)], what=what, denied=True, municipality_id=client.municipality_id)
         raise Http404
+    # Who read the client's data is the client's data too: the review of it is a read (PDL 4 kap.).
+    access.log_reads(request, [(client.pk, None)], what=what)
     return client
 
 
@@ -271,7 +273,6 @@ def log_extract(request, pk):
     """The client's log extract as a PDF download (PDL 8 kap. 5 §)."""
     client = _client_of_municipality(request, pk, what="audit.extract")
     period = _period_form(request).period() or PeriodForm.default_period()
-    access.log_reads(request, [(client.pk, None)], what="audit.extract")
     pdf = render_log_extract(client, period)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"loggutdrag-{client.pk}-{period.first:%Y%m%d}-{period.last:%Y%m%d}.pdf"

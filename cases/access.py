@@ -267,6 +267,12 @@ def _denied(request, found, *, what: str):
     raise Http404
 
 
+def refuse_read_of(request, cases: QuerySet, *, what: str):
+    """404 for an object of a case the user may not see (apps above fetch visits, entries, messages): if it
+    exists, the refused attempt is logged against its case's client, as `get_case_for` does."""
+    _denied(request, cases.values_list("client_id", "pk", "municipality_id"), what=what)
+
+
 def get_consent_for(request, case_pk, pk, *, perm: str = "cases.record_consent", what: str) -> Consent:
     """A consent of the case `case_pk`, if the user may `perm` the case; logged as a read of its client."""
     case = get_case_for(request, case_pk, perm=perm, what=what)

@@ -19,6 +19,7 @@ from cases.access import (
     is_team_staff,
     read_of_case,
     receiving_coordinator,
+    refuse_read_of,
     staff_of_case,
     team_ids,
     team_of_case,
@@ -116,7 +117,9 @@ def get_message_for(
     read of its client; 404 otherwise."""
     base = Message.objects.select_related("case") if queryset is None else queryset
     message = visible_messages(request.user, base).filter(pk=pk).first()
-    read_of_case(request, message and message.case, [("handover.view_message", message), (perm, message)], what=what)
+    if message is None:
+        _refuse_message(request, pk, what=what)
+    read_of_case(request, message.case, [("handover.view_message", message), (perm, message)], what=what)
     return message
 
 
@@ -128,9 +131,15 @@ def get_draft_for(
     page can send the user on to it."""
     base = Message.objects.select_related("case") if queryset is None else queryset
     message = visible_messages(request.user, base).filter(pk=pk).first()
-    case = message and message.case
+    if message is None:
+        _refuse_message(request, pk, what=what)
+    case = message.case
     read_of_case(request, case, [(perm, case)], what=what)
     return message
+
+
+def _refuse_message(request, pk, *, what: str):
+    refuse_read_of(request, Case.objects.filter(pk__in=Message.objects.filter(pk=pk).values("case")), what=what)
 
 
 def deliveries_for(user, message, *, perm: str = "handover.acknowledge") -> list[Delivery]:

@@ -19,11 +19,12 @@ from cases.access import (
     is_team_staff,
     read_of_case,
     receiving_coordinator,
+    refuse_read_of,
     staff_of_case,
     team_of_case,
     visible_cases,
 )
-from cases.models import DELEGATED_HEALTH_PROFESSIONS, HEALTH_PROFESSIONS
+from cases.models import DELEGATED_HEALTH_PROFESSIONS, HEALTH_PROFESSIONS, Case
 
 from .models import JournalEntry, MeetingParticipant, Visit
 
@@ -77,7 +78,9 @@ def get_visit_for(request, pk, *, perm: str, what: str, queryset: QuerySet | Non
     """The visit `pk` if the user may `perm` its case, logged as a read of the case's client; 404 otherwise."""
     base = Visit.objects.select_related("case") if queryset is None else queryset
     visit = base.filter(pk=pk, case__in=visible_cases(request.user)).first()
-    case = visit and visit.case
+    if visit is None:
+        refuse_read_of(request, Case.objects.filter(pk__in=Visit.objects.filter(pk=pk).values("case")), what=what)
+    case = visit.case
     read_of_case(request, case, [(perm, case)], what=what)
     return visit
 
@@ -89,8 +92,12 @@ def get_journal_entry_for(
     those who read the health record), logged as a read of the client; 404 otherwise."""
     base = JournalEntry.objects.select_related("case") if queryset is None else queryset
     entry = base.filter(pk=pk, case__in=visible_cases(request.user)).first()
-    case = entry and entry.case
-    record_rule = [(JOURNAL_READ_PERMISSIONS[entry.kind], case)] if entry else []
+    if entry is None:
+        refuse_read_of(
+            request, Case.objects.filter(pk__in=JournalEntry.objects.filter(pk=pk).values("case")), what=what
+        )
+    case = entry.case
+    record_rule = [(JOURNAL_READ_PERMISSIONS[entry.kind], case)]
     read_of_case(request, case, [(perm, case), *record_rule], what=what)
     return entry
 
@@ -104,6 +111,9 @@ def get_participant_for(
     participant = (
         base.select_related("meeting__case").filter(pk=pk, meeting__case__in=visible_cases(request.user)).first()
     )
-    case = participant and participant.meeting.case
+    if participant is None:
+        meetings = MeetingParticipant.objects.filter(pk=pk).values("meeting__case")
+        refuse_read_of(request, Case.objects.filter(pk__in=meetings), what=what)
+    case = participant.meeting.case
     read_of_case(request, case, [(perm, case)], what=what)
     return participant

@@ -14,6 +14,7 @@ import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from cases import access
 from cases.models import Role
 from handover import services as handover_services
 from handover.models import Message
@@ -54,6 +55,14 @@ def patterns(resolver=None, namespace=None, prefix=""):
             if namespace in SKIPPED_NAMESPACES or entry.name in SKIPPED_NAMES or not entry.name:
                 continue
             yield prefix + str(entry.pattern), entry
+
+
+def access_rule(callback) -> str | None:
+    """The rule a view declares: an API view's `rule`, or the one `access.requires`/`public` put on it."""
+    view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    if view_class is not None and access.RulePermission in getattr(view_class, "permission_classes", ()):
+        return view_class.rule
+    return getattr(callback, "access_rule", None)
 
 
 def scene(world, start_case):

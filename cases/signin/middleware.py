@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.i18n import set_language
 
 from . import sessions
+from .backends import may_sign_in_to_pages
 
 # Pages a session without its second factor may open: the sign-in steps themselves (`access.signing_in`)
 # and the public ones (`access.public`: login, logout, health, the API schema).
@@ -43,7 +44,9 @@ class SessionLifetimeMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not request.user.is_authenticated:
             return None
-        why = sessions.expired(request)
+        # An account that may not sign in to the pages (an integration, which has its token) has no session
+        # here, however it got one: it is ended, and the request goes on as a signed-out one.
+        why = "not_for_pages" if not may_sign_in_to_pages(request.user) else sessions.expired(request)
         if not why:
             sessions.seen(request)
             return None
@@ -55,7 +58,7 @@ class SessionLifetimeMiddleware:
             messages.info(
                 request, _("You were signed out after %(minutes)s minutes without activity.") % {"minutes": minutes}
             )
-        else:
+        elif why != "not_for_pages":
             hours = settings.SESSION_ABSOLUTE_SECONDS // 3600
             messages.info(
                 request, _("You were signed out: a session lasts at most %(hours)s hours.") % {"hours": hours}

@@ -67,18 +67,22 @@ def test_the_team_reading_its_message_is_logged_too(world, login, case, sent):
 
 
 @pytest.mark.parametrize("persona", ["other_coordinator", "other_staff", "integration", "outsider"])
-def test_a_message_to_another_unit_or_team_is_a_404_and_nothing_is_logged(world, login, case, sent, persona):
+def test_a_message_to_another_unit_or_team_is_a_404_logged_as_refused(world, login, case, sent, persona):
+    """A refused attempt at a message that exists is logged as denied (issue 12), never as a read. The
+    hospital's integration has no session on the pages (it is ended), only its token on the API."""
     user = getattr(world, persona)
-    assert login(user).get(reverse("message_detail", args=[sent.pk])).status_code == 404
     assert _api(user).get(reverse("api-message-detail", args=[sent.pk])).status_code == 404
-    assert login(user).get(reverse("message_reply", args=[sent.pk])).status_code == 404
-    assert not AccessLog.objects.filter(user=user).exists()
+    if persona != "integration":
+        assert login(user).get(reverse("message_detail", args=[sent.pk])).status_code == 404
+        assert login(user).get(reverse("message_reply", args=[sent.pk])).status_code == 404
+    assert not AccessLog.objects.filter(user=user, denied=False).exists()
+    assert AccessLog.objects.filter(user=user, case_id=case.pk, denied=True).exists()
 
 
 def test_a_draft_is_a_404_for_hemtjanst_until_it_is_sent(world, login, case):
     draft = Message.objects.get(case=case, kind="start_notice")
     assert login(world.coordinator).get(reverse("message_detail", args=[draft.pk])).status_code == 404
-    assert not AccessLog.objects.filter(user=world.coordinator).exists()
+    assert not AccessLog.objects.filter(user=world.coordinator, denied=False).exists()
 
 
 # --- drafts ----------------------------------------------------------------------------------------

@@ -127,3 +127,12 @@ def test_a_changed_password_ends_the_other_sessions(world):
 def test_the_sessions_are_kept_in_the_database(settings):
     # end_sessions_of reads the session rows: it needs Django's database session backend
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+
+
+def test_an_integration_accounts_session_is_ended_on_any_page(world, login):
+    """The hospital's system has its API token and no sign-in; a session it got anyway (a forced login, a
+    role changed to integration) opens no page and is ended at its first request."""
+    http = login(world.integration)
+    response = http.get(reverse("client_new"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert "_auth_user_id" not in http.session

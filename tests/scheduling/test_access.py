@@ -56,11 +56,12 @@ def test_it_opens_the_teams_visit_and_logs_the_read(world, login, ours):
     assert _logged(world.staff, "visit.log", ours)
 
 
-def test_another_teams_visit_is_a_404_and_nothing_is_logged(world, login, ours, theirs):
+def test_another_teams_visit_is_a_404_logged_as_refused(world, login, ours, theirs):
     visit = _first_visit(theirs)
     assert login(world.staff).get(reverse("visit_edit", args=[visit.pk])).status_code == 404
     assert login(world.staff).get(reverse("visit_log", args=[visit.pk])).status_code == 404
-    assert not AccessLog.objects.filter(user=world.staff, case_id=theirs.pk).exists()
+    assert not AccessLog.objects.filter(user=world.staff, case_id=theirs.pk, denied=False).exists()
+    assert AccessLog.objects.filter(user=world.staff, case_id=theirs.pk, denied=True).exists()
 
 
 def test_the_api_logs_a_visit_only_for_its_team(world, ours, theirs):
@@ -105,10 +106,11 @@ def test_it_opens_an_entry_to_correct_and_logs_the_read(world, login, ours):
     assert _logged(world.staff, "journal.correct", ours)
 
 
-def test_another_teams_journal_entry_is_a_404_and_no_read_is_logged(world, login, ours, theirs):
+def test_another_teams_journal_entry_is_a_404_logged_as_refused(world, login, ours, theirs):
     entry = services.journal_sign(actor=world.other_staff, case=theirs, kind="social", text="Åt frukost.")
     assert login(world.staff).get(reverse("journal_correct", args=[entry.pk])).status_code == 404
-    assert not AccessLog.objects.filter(user=world.staff, case_id=theirs.pk).exists()
+    assert not AccessLog.objects.filter(user=world.staff, case_id=theirs.pk, denied=False).exists()
+    assert AccessLog.objects.filter(user=world.staff, case_id=theirs.pk, denied=True).exists()
 
 
 def test_a_health_record_entry_is_a_404_for_those_who_read_only_the_social_record(world, login, nurse, ours):
@@ -157,7 +159,8 @@ def test_another_teams_participant_is_a_404_on_ones_own_meeting_page(world, logi
     )
     assert response.status_code == 404
     assert MeetingParticipant.objects.get(pk=participant.pk).confirmed_at is None
-    assert not AccessLog.objects.filter(user=world.staff, case_id=theirs.pk).exists()
+    assert not AccessLog.objects.filter(user=world.staff, case_id=theirs.pk, denied=False).exists()
+    assert AccessLog.objects.filter(user=world.staff, case_id=theirs.pk, denied=True).exists()
 
 
 def test_a_participant_of_another_meeting_is_a_404_even_on_the_same_team(world, login, ours, start_case):
