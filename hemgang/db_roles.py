@@ -11,7 +11,13 @@ from django.db import connections
 from psycopg import sql
 
 # Tables the app may only add to and read.
-APPEND_ONLY_TABLES = ("cases_accesslog", "cases_caseevent", "audit_accountevent")
+APPEND_ONLY_TABLES = (
+    "cases_accesslog",
+    "cases_caseevent",
+    "audit_accountevent",
+    "retention_retentionrun",
+    "retention_retentionrecord",
+)
 
 
 def grant_app_privileges(using: str = "owner", **kwargs) -> None:
