@@ -55,3 +55,13 @@ def lived_case(world, nurse):
         return case
 
     return _live
+
+
+@pytest.fixture(autouse=True)
+def _owner_connection_closed():
+    """The run takes its lock on the owner connection; closed after each test, so the test database can
+    be dropped at the end (an open session keeps it)."""
+    yield
+    from django.db import connections
+
+    connections["owner"].close()
