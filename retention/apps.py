@@ -9,3 +9,10 @@ class RetentionConfig(AppConfig):
 
     name = "retention"
     verbose_name = _("Retention")
+
+    def ready(self):
+        from cases import hooks
+
+        from . import access  # noqa: F401 - registers the retention's rules
+
+        hooks.register_menu_entry("retention_records", label=_("Retention"), perm="retention.view_records", order=80)

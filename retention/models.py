@@ -35,6 +35,10 @@ class RetentionRecord(models.Model):
         DELETED = "deleted", _("Deleted")
 
     run = models.ForeignKey(RetentionRun, on_delete=models.PROTECT, related_name="records")
+    # The person's municipality (its unit managers see the record); none for the access log's rows.
+    municipality = models.ForeignKey(
+        "cases.Municipality", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # The model's label, e.g. "cases.client", "scheduling.journalentry", "cases.accesslog".
     kind = models.CharField(_("kind"), max_length=60)
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)
@@ -56,6 +60,10 @@ class RetentionRecord(models.Model):
             # serves the plan's "clients not yet anonymised" (kind = 'cases.client', record_id = client).
             models.UniqueConstraint(fields=["kind", "record_id"], name="retention_record_once"),
             models.CheckConstraint(condition=Q(count__gte=1), name="retention_record_count_positive"),
+        ]
+        indexes = [
+            # The records page: a municipality's records (and the access log's), newest first.
+            models.Index(fields=["municipality", "-done_at"], name="retention_record_muni_idx"),
         ]
 
     def __str__(self):

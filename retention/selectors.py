@@ -3,8 +3,9 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import connection
-from django.db.models import DateTimeField, Exists, Max, OuterRef, Subquery
+from django.db.models import DateTimeField, Exists, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -157,3 +158,29 @@ def retention_plan(today: dt.date) -> Plan:
         access_log_rows=rows,
         access_log_last_id=last,
     )
+
+
+# The records page shows the newest this many.
+RECORDS_SHOWN = 500
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    record: RetentionRecord
+    kind_label: str
+
+
+def records_for(user) -> tuple[list[RecordRow], int]:
+    """The records of the user's municipality and the access log's, newest first (at most RECORDS_SHOWN),
+    and how many there are. Two queries."""
+    rows = RetentionRecord.objects.filter(Q(municipality_id=user.municipality_id) | Q(municipality__isnull=True))
+    total = rows.count()
+    shown = list(rows.order_by("-done_at", "-id")[:RECORDS_SHOWN])
+    return [RecordRow(record, _kind_label(record.kind)) for record in shown], total
+
+
+def _kind_label(kind: str) -> str:
+    try:
+        return str(apps.get_model(kind)._meta.verbose_name)
+    except LookupError:
+        return kind

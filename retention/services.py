@@ -153,7 +153,12 @@ def _person_clear(person: DuePerson, *, run: RetentionRun, today: dt.date) -> in
     if not due or Case.objects.filter(client=client, state__in=OPEN_STATES).exists():
         return 0
     cases = list(Case.objects.filter(client=client).values_list("pk", flat=True))
-    stamp = {"person": person.person, "last_entry_on": person.last_entry_on, "due_by": person.due_by}
+    stamp = {
+        "person": person.person,
+        "municipality_id": client.municipality_id,
+        "last_entry_on": person.last_entry_on,
+        "due_by": person.due_by,
+    }
     records = []
 
     # Links inside the deleted rows that would hold their own deletion back (PROTECT to the same table).
