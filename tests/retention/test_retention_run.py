@@ -161,9 +161,13 @@ def test_the_follow_up_figures_are_the_same_after_the_run(world, lived_case):
     lived_case(START)
     lived_case(START + dt.timedelta(days=2), birth=dt.date(1950, 1, 5))  # the research sample: kept
     lived_case(START + dt.timedelta(days=3))
+    with time_machine.travel(at(START + dt.timedelta(days=1)), tick=False):
+        declined = f.referred_case(world.officer)
+        services.case_transition(case=declined, to="declined", actor=world.officer, reason="Ingen hemgång behövs.")
     before = period_figures(teams=[world.team], start=dt.date(2015, 3, 1), end=dt.date(2015, 3, 31))
-    assert before.started == 3 and before.ended == 3
-    assert len(retention_run(today=dt.date(2030, 1, 1)).persons) == 2
+    assert before.started == 3 and before.ended == 3 and before.referrals_ended
+    assert before.safety.pairs == 3
+    assert len(retention_run(today=dt.date(2030, 1, 1)).persons) == 3
     after = period_figures(teams=[world.team], start=dt.date(2015, 3, 1), end=dt.date(2015, 3, 31))
     assert after == before
 
