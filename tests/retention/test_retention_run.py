@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, connections, transaction
 
 from cases import services
-from cases.models import Case, CaseEvent, Client, Referral
+from cases.models import Case, CaseEvent, Client, Consent, Referral
 from followup.selectors import period_figures
 from handover.models import Message
 from retention import rules, selectors
@@ -148,6 +148,12 @@ def test_the_person_is_anonymised_and_their_file_deleted(world, lived_case):
 def test_the_history_rows_of_the_cleared_records_are_gone(world, lived_case):
     case = lived_case(START, health=True)
     journal_ids = list(JournalEntry.objects.filter(case=case).values_list("pk", flat=True))
+    consent_ids = list(Consent.objects.filter(case=case).values_list("pk", flat=True))
+    assert (
+        Consent.history.model._meta.get_field("historicalconsent_receivers")
+        .related_model.objects.filter(history__id__in=consent_ids)
+        .exists()
+    )
     assert Client.history.filter(id=case.client_id).exists()
     retention_run(today=dt.date(2030, 1, 1))
     assert not Client.history.filter(id=case.client_id).exists()
@@ -155,6 +161,9 @@ def test_the_history_rows_of_the_cleared_records_are_gone(world, lived_case):
     assert not Referral.history.filter(case_id=case.pk).exists()
     assert not JournalEntry.history.filter(id__in=journal_ids).exists()
     assert not Message.history.filter(case_id=case.pk).exists()
+    # The consent's history of its receivers goes with the consent's history rows.
+    receivers_history = Consent.history.model._meta.get_field("historicalconsent_receivers").related_model
+    assert not receivers_history.objects.filter(history__id__in=consent_ids).exists()
 
 
 def test_the_follow_up_figures_are_the_same_after_the_run(world, lived_case):
@@ -212,10 +221,12 @@ def test_a_second_run_the_same_day_does_nothing(world, lived_case):
 
 def test_a_second_worker_finds_the_lock_taken_and_does_nothing(world, lived_case):
     lived_case(START)
-    other = connections.create_connection("owner")
+    owner = connections["owner"]
+    other = type(owner)(dict(owner.settings_dict), "owner")  # a second worker's own session
     try:
         with other.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [RUN_LOCK])
+            cursor.execute("SELECT pg_advisory_lock(%s), current_database()", [RUN_LOCK])
+            assert cursor.fetchone()[1] == owner.settings_dict["NAME"]  # the lock is per database
         result = retention_run(today=dt.date(2030, 1, 1))
         assert result.busy and not result.persons
         assert not RetentionRecord.objects.exists()
