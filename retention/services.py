@@ -6,7 +6,8 @@
 2. reads the plan (retention.selectors.retention_plan); an empty plan writes nothing, so a second run the
    same day does nothing at all;
 3. clears each due person in a transaction of their own, after reading them again under the lock of
-   their client row (a referral that came in meanwhile keeps them);
+   their client row (a referral that came in meanwhile keeps them); a person whose clearing fails is
+   rolled back whole, logged and left to the next run, and the others go on;
 4. deletes the access log's rows older than five years through the owner connection (the app role may
    not delete from the log; the trigger of cases/migrations/0017 allows only this);
 5. writes a RetentionRecord for every record anonymised or deleted, in the same transaction as the change.
@@ -23,9 +24,10 @@ ids, dates, kinds and a reason (its `payload`); it stays, as the statistics read
 """
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 
-from django.db import connections, models, transaction
+from django.db import DatabaseError, connections, models, transaction
 from django.db.models import F, Q, Value
 from django.utils import timezone
 
@@ -54,6 +56,8 @@ from scheduling.models import (
 from . import selectors
 from .models import RetentionRecord, RetentionRun
 from .selectors import ACCESS_LOG_KIND, DuePerson
+
+logger = logging.getLogger(__name__)
 
 # The advisory lock of the run (any fixed number no other lock of the app uses).
 RUN_LOCK = 7_301_452_812
@@ -116,6 +120,7 @@ class RunResult:
     busy: bool = False
     run_id: int | None = None
     persons: list[DuePerson] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)  # client ids
     records: int = 0
     access_log_rows: int = 0
 
@@ -135,8 +140,14 @@ def retention_run(*, today: dt.date | None = None, actor=None) -> RunResult:
         run = RetentionRun.objects.create(day=today, actor=actor)
         result.run_id = run.pk
         for person in plan.persons:
-            with transaction.atomic():
-                records = _person_clear(person, run=run, today=today)
+            try:
+                with transaction.atomic():
+                    records = _person_clear(person, run=run, today=today)
+            except DatabaseError:
+                # That person's transaction is rolled back whole; the others go on, the next run tries again.
+                logger.exception("Retention: clearing client %s failed", person.client_id)
+                result.failed.append(person.client_id)
+                continue
             if records:
                 result.persons.append(person)
                 result.records += records

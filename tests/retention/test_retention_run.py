@@ -268,3 +268,24 @@ def test_a_referral_declined_at_once_is_cleared_five_years_on(world):
         services.case_transition(case=case, to="declined", actor=world.officer, reason="Ingen hemgång behövs.")
     assert retention_run(today=dt.date(2020, 3, 6)).persons == []
     assert [p.client_id for p in retention_run(today=dt.date(2020, 3, 7)).persons] == [case.client_id]
+
+
+def test_a_person_whose_clearing_fails_is_rolled_back_and_the_others_are_cleared(world, lived_case, monkeypatch):
+    from retention import services as retention_services
+
+    failing, fine = lived_case(START), lived_case(START + dt.timedelta(days=1))
+    original = retention_services._person_clear
+
+    def clear(person, **kwargs):
+        if person.client_id == failing.client_id:
+            original(person, **kwargs)  # its changes made, then the failure: all of them rolled back
+            raise DatabaseError("disk full")
+        return original(person, **kwargs)
+
+    monkeypatch.setattr(retention_services, "_person_clear", clear)
+    result = retention_run(today=dt.date(2030, 1, 1))
+    assert result.failed == [failing.client_id]
+    assert [p.client_id for p in result.persons] == [fine.client_id]
+    assert Client.objects.get(pk=failing.client_id).last_name == "Testberg"
+    assert JournalEntry.objects.filter(case=failing).exists() and not cleared(failing.client)
+    assert cleared(fine.client)

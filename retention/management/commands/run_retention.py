@@ -41,6 +41,8 @@ class Command(BaseCommand):
             return
         for person in result.persons:
             self._person(person, "cleared")
+        for client_id in result.failed:
+            self.stderr.write(f"clearing client {client_id} failed (logged); the next run tries again")
         self.stdout.write(
             f"Run for {result.today}: {len(result.persons)} persons cleared, {result.records} records written, "
             f"{result.access_log_rows} access log rows deleted."
