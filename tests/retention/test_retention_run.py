@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connections, transaction
 
 from cases import services
@@ -247,7 +247,9 @@ def test_the_dry_run_prints_what_is_due_and_changes_nothing(world, lived_case, c
 
 def test_the_command_runs_the_job(world, lived_case, capsys):
     case = lived_case(START)
-    call_command("run_retention", "--today", "2030-01-01")
+    with pytest.raises(CommandError, match="only with --dry-run"):
+        call_command("run_retention", "--today", "2099-01-01")
+    call_command("run_retention", "--today", "2021-01-01")
     assert f"cleared client {case.client_id}" in capsys.readouterr().out
     assert cleared(case.client)
 

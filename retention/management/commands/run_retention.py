@@ -35,6 +35,9 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"Access log rows older than five years: {plan.access_log_rows}.")
             return
+        if today and today > timezone.localdate():
+            # Clearing as on a later day would clear records before the law lets them go.
+            raise CommandError("--today may be a later day only with --dry-run")
         result = services.retention_run(today=today)
         if result.busy:
             self.stdout.write("Another retention run holds the lock; nothing done.")
