@@ -10,7 +10,7 @@ from django.db import DatabaseError, connections, transaction
 
 from cases import services
 from cases.models import Case, CaseEvent, Client, Consent, Referral
-from followup.selectors import period_figures
+from followup.selectors import monthly_trend, period_figures
 from handover.models import Message
 from retention import rules, selectors
 from retention.models import RetentionRecord, RetentionRun
@@ -176,9 +176,11 @@ def test_the_follow_up_figures_are_the_same_after_the_run(world, lived_case):
     before = period_figures(teams=[world.team], start=dt.date(2015, 3, 1), end=dt.date(2015, 3, 31))
     assert before.started == 3 and before.ended == 3 and before.referrals_ended
     assert before.safety.pairs == 3
+    trend = monthly_trend(teams=[world.team], start=dt.date(2015, 1, 1), end=dt.date(2015, 12, 31))
     assert len(retention_run(today=dt.date(2030, 1, 1)).persons) == 3
     after = period_figures(teams=[world.team], start=dt.date(2015, 3, 1), end=dt.date(2015, 3, 31))
     assert after == before
+    assert monthly_trend(teams=[world.team], start=dt.date(2015, 1, 1), end=dt.date(2015, 12, 31)) == trend
 
 
 def test_every_clearing_is_recorded_with_a_pseudonym_not_the_number(world, lived_case):
