@@ -41,3 +41,14 @@ def test_another_municipalitys_manager_sees_none_of_its_records(world, lived_cas
     elsewhere = f.UserFactory(municipality=world.elsewhere, role="unit_manager", username="boss_elsewhere")
     page = login(elsewhere).get(reverse("retention_records")).content.decode()
     assert "Inget har gallrats ännu." in page
+
+
+def test_the_page_reads_a_fixed_number_of_queries(world, lived_case, login, django_assert_num_queries):
+    lived_case(START)
+    lived_case(START, birth=dt.date(1950, 2, 3))
+    retention_run(today=dt.date(2030, 1, 1))
+    http = login(world.manager)
+    # Session, user; the records' count and the records shown; the menu: the led teams, the inbox and
+    # notification counts, the user's team. No more for more records.
+    with django_assert_num_queries(8):
+        assert http.get(reverse("retention_records")).status_code == 200
