@@ -106,6 +106,9 @@ MESSAGES = {
     "email_preference_once": ("kind", _("The choice for this kind is already stored.")),
     "reminder_setting_once": ("name", _("This setting is already made for the municipality or team.")),
     "reminder_setting_value_range": ("value", _("Choose a value of at most 240.")),
+    # retention
+    "retention_record_once": (None, _("This record has already been cleared.")),
+    "retention_record_count_positive": (None, _("A retention record stands for at least one row.")),
 }
 
 # A unique column PostgreSQL named `<table>_<column>_key` (a one-to-one link): said in words where a

@@ -1,8 +1,9 @@
 """The app's database role owns nothing (issue 12). After every migration the owner grants it what the
-app needs: to read and write the tables — but only to INSERT and SELECT the append-only logs, the access
-log and the case event log (HSLF-FS 2016:40 4 kap. 9 §: a log nobody can change). Not being their owner,
-it cannot TRUNCATE, ALTER or DROP them, disable their triggers or switch to replica mode; only the owner
-role can, and the app never runs as it (migrations and the access log's retention do).
+app needs: to read and write the tables — but only to INSERT and SELECT the append-only logs: the access
+log, the case event log, the account events and the retention records (HSLF-FS 2016:40 4 kap. 9 §: a log
+nobody can change). Not being their owner, it cannot TRUNCATE, ALTER or DROP them, disable their triggers
+or switch to replica mode; only the owner role can, and the app never runs as it (migrations and the
+access log's retention do).
 
 With one role for both (a developer's superuser) there is nothing to grant."""
 
@@ -11,7 +12,13 @@ from django.db import connections
 from psycopg import sql
 
 # Tables the app may only add to and read.
-APPEND_ONLY_TABLES = ("cases_accesslog", "cases_caseevent", "audit_accountevent")
+APPEND_ONLY_TABLES = (
+    "cases_accesslog",
+    "cases_caseevent",
+    "audit_accountevent",
+    "retention_retentionrun",
+    "retention_retentionrecord",
+)
 
 
 def grant_app_privileges(using: str = "owner", **kwargs) -> None:

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "handover",
     # Separation of duties for accounts and the unit manager's log review: reads cases, nothing above it.
     "audit",
+    # Gallring (issue 12 part 8): clears the records of all the apps above, the followup's figures stay.
+    "retention",
     # Reads cases, measures, scheduling and handover for the unit manager's follow-up; no models.
     "followup",
     "demo",
@@ -351,6 +353,8 @@ CELERY_BEAT_SCHEDULE = {
     # At night, at a fixed hour: an interval of a day would start again at every restart of beat, and a
     # beat restarted daily would never run it.
     "purge-submission-keys": {"task": "hemgang.tasks.purge_submission_keys", "schedule": crontab(hour=3, minute=30)},
+    # Gallring, once a night (retention.services.retention_run).
+    "run-retention": {"task": "retention.tasks.run_retention", "schedule": crontab(hour=2, minute=15)},
 }
 # A sending claimed this long ago died with its worker and may be claimed again (longer than any SMTP
 # conversation: the tasks' time limits end one well before).

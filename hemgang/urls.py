@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("followup.urls")),
     path("", include("audit.urls")),
+    path("", include("retention.urls")),
 ]

@@ -118,9 +118,10 @@ MENUS = {
         "followup_caseload",
         "log_review",
         "account_requests",
+        "retention_records",
     ],
     "coordinator": ["home", "inbox", "notification_list"],
-    "admin": ["home", "notification_list", "admin:index"],
+    "admin": ["home", "notification_list", "retention_records", "admin:index"],
     "integration": ["home"],
 }
 

@@ -14,7 +14,7 @@ from hemgang.middleware import ConstraintViolationMiddleware
 
 from .. import factories as f
 
-PROJECT_APPS = ("cases", "notifications", "measures", "scheduling", "handover")
+PROJECT_APPS = ("cases", "notifications", "measures", "scheduling", "handover", "retention")
 
 
 def _constraints():

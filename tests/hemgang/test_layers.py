@@ -10,7 +10,18 @@ from django.conf import settings
 
 BASE = Path(settings.BASE_DIR)
 # Bottom to top; an app may import only apps below it. `hemgang` is the project's own bottom layer.
-LAYERS = ["hemgang", "cases", "notifications", "measures", "scheduling", "handover", "audit", "followup", "demo"]
+LAYERS = [
+    "hemgang",
+    "cases",
+    "notifications",
+    "measures",
+    "scheduling",
+    "handover",
+    "audit",
+    "retention",
+    "followup",
+    "demo",
+]
 
 
 def project_apps() -> list[str]:
