@@ -182,7 +182,7 @@ def test_the_timeline_shows_the_messages(world, login, start_case):
 def _api(user):
     from cases.models import ApiToken
 
-    _token, raw = ApiToken.issue(user)
+    _token, raw = ApiToken.issue(user, scopes=["messages"])
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
     return client
