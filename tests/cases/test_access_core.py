@@ -120,7 +120,7 @@ MENUS = {
         "account_requests",
     ],
     "coordinator": ["home", "inbox", "notification_list"],
-    "admin": ["home", "notification_list", "admin:index"],
+    "admin": ["home", "notification_list", "admin:index", "api_tokens"],
     "integration": ["home"],
 }
 
