@@ -9,7 +9,9 @@ its CSRF token is the documented 403).
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
@@ -21,6 +23,17 @@ from ..conftest import signed_in_client
 APP = get_wsgi_application()
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", APP)
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
+
+
+@pytest.fixture(autouse=True)
+def _connection_stays_open():
+    """The WSGI handler closes the database connection after each request; the test's transaction must
+    survive it, as Django's own test client arranges."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
