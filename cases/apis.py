@@ -186,7 +186,7 @@ class ReferralCreateView(APIView):
 
     @extend_schema(
         request=ReferralCreateSerializer,
-        responses={201: ReferralStatusSerializer, **errors(400, 422)},
+        responses={201: ReferralStatusSerializer, **errors(400, 413, 415, 422)},
         parameters=[IDEMPOTENCY_KEY],
     )
     def post(self, request):
@@ -258,7 +258,7 @@ class CaseDetailView(APIView):
 
     @extend_schema(
         request=CaseTeamSerializer,
-        responses={200: CaseDetailSerializer, **errors(400, 404, 409, 428, e409=StaleVersionSerializer)},
+        responses={200: CaseDetailSerializer, **errors(400, 404, 409, 413, 415, 428, e409=StaleVersionSerializer)},
         parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
     )
     def patch(self, request, pk):
@@ -337,7 +337,9 @@ class ConsentCreateView(APIView):
     rule_on_object = True
     permission_classes = [access.RulePermission]
 
-    @extend_schema(request=ConsentCreateSerializer, responses={201: ConsentSerializer, **errors(400, 404, 409)})
+    @extend_schema(
+        request=ConsentCreateSerializer, responses={201: ConsentSerializer, **errors(400, 404, 409, 413, 415)}
+    )
     def post(self, request, pk):
         """Record the client's consent, naming the case's receivers it covers (nothing about the client is
         sent to a receiver it does not name)."""

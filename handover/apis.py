@@ -160,7 +160,7 @@ class MessageAcknowledgeView(APIView):
     rule_on_object = True
     permission_classes = [access.RulePermission]
 
-    @extend_schema(request=AcknowledgeSerializer, responses={200: MessageSerializer, **errors(400, 404, 409)})
+    @extend_schema(request=AcknowledgeSerializer, responses={200: MessageSerializer, **errors(400, 404, 409, 413, 415)})
     def post(self, request, pk):
         """Acknowledge the message for the caller's units. A second acknowledgement is a 409."""
         message = handover_access.get_message_for(

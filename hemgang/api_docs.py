@@ -21,6 +21,8 @@ WHY = {
     403: "`scope_missing`: the token's scopes do not include this endpoint; or the role may not call it.",
     404: "Not found, or not yours to see (the same answer).",
     409: "Conflict: the record changed since it was read (`stale_version`), or the state refuses the change.",
+    413: "`too_large`: the body is over the size limit.",
+    415: "The body is not JSON.",
     422: "`idempotency_key_reused`: the Idempotency-Key was used for another request.",
     428: "`version_required`: send the version read (`version` or If-Match).",
     429: "Too many bad tokens from this address: wait and try again.",

@@ -151,7 +151,7 @@ class VisitLogView(APIView):
     rule_on_object = True
     permission_classes = [access.RulePermission]
 
-    @extend_schema(request=VisitLogSerializer, responses={200: VisitSerializer, **errors(400, 404, 409)})
+    @extend_schema(request=VisitLogSerializer, responses={200: VisitSerializer, **errors(400, 404, 409, 413, 415)})
     def post(self, request, pk):
         """Log a planned visit: performed or not, times, how each intervention was done, a journal note."""
         visit = scheduling_access.get_visit_for(

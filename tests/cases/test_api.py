@@ -273,3 +273,50 @@ def test_the_schema_describes_the_endpoints(client):
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert {"/api/v1/referrals/", "/api/v1/cases/", "/api/v1/cases/{id}/", "/api/v1/cases/{id}/decision/"} <= set(paths)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_racing_requests_with_one_key_make_one_referral(world):
+    """Two retries at once (the hospital's system timed out and sent again): the second waits in
+    PostgreSQL on the key's unique index for the first to commit, then answers with the first's answer."""
+    import threading
+
+    from django.db import connection
+
+    _token, raw = ApiToken.issue(world.integration, scopes=["referrals"])
+    barrier, answers = threading.Barrier(2), []
+
+    def send():
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
+        barrier.wait()
+        try:
+            response = _post(api, _referral(), key="race")
+            answers.append((response.status_code, response.json()))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(answers) == 2 and answers[0] == answers[1] and answers[0][0] == 201
+    assert ReferralSubmission.objects.count() == Case.objects.count() == 1
+
+
+def test_the_schema_documents_errors_paging_and_the_idempotency_key(client):
+    schema = client.get(reverse("api-schema"), {"format": "json"}).json()
+    create = schema["paths"]["/api/v1/referrals/"]["post"]
+    assert {"201", "400", "401", "403", "422", "429"} <= set(create["responses"])
+    assert any(p["name"] == "Idempotency-Key" and p["required"] for p in create["parameters"])
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert {"401", "403", "429"} <= set(operation["responses"]), (method, path)
+            if "{id}" in path:
+                assert "404" in operation["responses"], (method, path)
+    listing = schema["paths"]["/api/v1/cases/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert listing["$ref"].endswith("/PaginatedCaseList")
+    assert {"count", "next", "previous", "results"} <= set(
+        schema["components"]["schemas"]["PaginatedCaseList"]["properties"]
+    )
