@@ -12,10 +12,11 @@ import rules
 from django.db.models import QuerySet
 from django.http import Http404
 
-from cases.access import is_unit_manager, team_ids
+from cases.access import is_administrator, is_unit_manager, team_ids
 from cases.models import Role
 
 from .models import AccountChangeRequest
+from .tokens import tokens_of_municipality
 
 TEAM_ROLES = (Role.TEAM_STAFF, Role.UNIT_MANAGER)
 
@@ -46,6 +47,8 @@ def may_decide(user, request: AccountChangeRequest | None) -> bool:
 rules.add_perm("audit.review_account_changes", is_unit_manager)
 rules.add_perm("audit.decide_account_change", is_unit_manager & may_decide)
 rules.add_perm("audit.review_log", is_unit_manager)
+# API tokens are accounts' credentials: the administrator's, as the accounts are (audit/tokens.py).
+rules.add_perm("audit.manage_api_tokens", is_administrator)
 
 
 def requests_to_decide(user) -> QuerySet:
@@ -55,6 +58,14 @@ def requests_to_decide(user) -> QuerySet:
     return AccountChangeRequest.objects.filter(
         municipality_id=user.municipality_id, state=AccountChangeRequest.State.PENDING
     ).select_related("account__team", "requested_by")
+
+
+def get_token_for(user, pk):
+    """A token of an account of the administrator's municipality; 404 otherwise."""
+    token = tokens_of_municipality(user).filter(pk=pk).first()
+    if token is None or not rules.has_perm("audit.manage_api_tokens", user):
+        raise Http404
+    return token
 
 
 def get_request_for(user, pk) -> AccountChangeRequest:

@@ -17,3 +17,4 @@ class AuditConfig(AppConfig):
         hooks.register_menu_entry(
             "account_requests", label=_("Account changes"), perm="audit.review_account_changes", order=75
         )
+        hooks.register_menu_entry("api_tokens", label=_("API tokens"), perm="audit.manage_api_tokens", order=92)

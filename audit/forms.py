@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import Scope
+
 from .selectors import Period
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -52,3 +54,19 @@ class PeriodForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Why"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ApiTokenForm(forms.Form):
+    """A new token: which integration account, named how, with which scope, until when."""
+
+    account = forms.ModelChoiceField(label=_("Integration account"), queryset=None)
+    name = forms.CharField(label=_("Integration"), max_length=200, help_text=_("E.g. the hospital's record system."))
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple, initial=[Scope.REFERRALS]
+    )
+    expires_on = forms.DateField(label=_("Valid until and including"), widget=DATE)
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = accounts
+        self.fields["expires_on"].initial = timezone.localdate() + dt.timedelta(days=365)

@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from cases.models import Role
 
 # The roles whose accounts read client data.
-CARE_ROLES = (Role.CASE_OFFICER, Role.TEAM_STAFF, Role.UNIT_MANAGER, Role.COORDINATOR)
+CARE_ROLES = (Role.CASE_OFFICER, Role.TEAM_STAFF, Role.UNIT_MANAGER, Role.COORDINATOR, Role.PROVIDER_INTEGRATION)
 # The fields of an account that decide what client data it reads. A change to any of them on a care account
 # (or one that gives the account a care role) needs a second person.
 GUARDED_FIELDS = ("role", "profession", "team", "led_teams", "municipality", "is_active")
@@ -100,6 +100,8 @@ class AccountEvent(models.Model):
         CHANGED = "changed", _("Changed")
         REFUSED = "refused", _("Refused")
         PASSWORD_SET = "password_set", _("Password set by the user")
+        TOKEN_ISSUED = "token_issued", _("API token issued")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
 
     at = models.DateTimeField(default=timezone.now)
     municipality = models.ForeignKey("cases.Municipality", on_delete=models.PROTECT, null=True, related_name="+")

@@ -1,4 +1,5 @@
-"""The unit manager's pages: account changes to approve, and the log review with the client's log extract.
+"""The unit manager's pages: account changes to approve, and the log review with the client's log extract;
+the administrator's: the API tokens.
 
 The review shows who read which client: reading it is reading client data, so every page logs one row per
 client it shows (what="audit.review", "audit.export", "audit.extract").
@@ -23,10 +24,10 @@ from cases.models import Client, Municipality, Role, Team, User
 from hemgang.errors import DomainError
 from hemgang.exports import FORMATS, Table, export_response
 
-from . import selectors, services
-from .access import get_request_for, requests_to_decide
+from . import selectors, services, tokens
+from .access import get_request_for, get_token_for, requests_to_decide
 from .document import render_log_extract, role_label
-from .forms import PeriodForm, RejectForm
+from .forms import ApiTokenForm, PeriodForm, RejectForm
 
 FLAG_LABELS = {
     "outside": gettext_lazy("outside team or caseload"),
@@ -47,6 +48,42 @@ def _row_flags(row) -> list[tuple[str, str]]:
 
 def _summary_flags(entry) -> list[tuple[str, str, int]]:
     return [(flag, str(FLAG_LABELS[flag]), getattr(entry, flag)) for flag in selectors.FLAGS if getattr(entry, flag)]
+
+
+# --- API tokens -------------------------------------------------------------------------------------
+
+
+@access.requires("audit.manage_api_tokens")
+def api_tokens(request):
+    """The municipality's API tokens, and a new one: its raw token is shown on the answer to the POST, once
+    (it is stored hashed, and never put in the session or a redirect)."""
+    form = ApiTokenForm(request.POST or None, accounts=tokens.integration_accounts(request.user))
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = tokens.api_token_issue(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            form = ApiTokenForm(accounts=tokens.integration_accounts(request.user))
+    rows = list(tokens.tokens_of_municipality(request.user))
+    context = {"form": form, "rows": rows, "issued": issued, "now": timezone.now()}
+    return render(request, "audit/api_tokens.html", context, status=400 if form.errors else 200)
+
+
+@access.requires("audit.manage_api_tokens", on_object=True)
+def api_token_revoke(request, pk):
+    """GET asks to confirm, POST revokes."""
+    token = get_token_for(request.user, pk)
+    if request.method == "POST":
+        try:
+            tokens.api_token_revoke(actor=request.user, token=token)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Revoked: %(name)s no longer works.") % {"name": token})
+        return redirect("api_tokens")
+    return render(request, "audit/api_token_revoke.html", {"token": token})
 
 
 # --- account changes ----------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import BasePermission
 
 from . import hooks
@@ -29,10 +31,12 @@ from .models import (
     OPEN_STATES,
     RUNNING_STATES,
     AccessLog,
+    ApiToken,
     Case,
     Client,
     Consent,
     Profession,
+    ReferralSubmission,
     Role,
 )
 
@@ -53,6 +57,7 @@ is_team_staff = _has_role(Role.TEAM_STAFF)
 is_unit_manager = _has_role(Role.UNIT_MANAGER)
 is_coordinator = _has_role(Role.COORDINATOR)
 is_integration = _has_role(Role.INTEGRATION)
+is_provider_integration = _has_role(Role.PROVIDER_INTEGRATION)
 is_administrator = _has_role(Role.ADMINISTRATOR)
 
 
@@ -104,8 +109,9 @@ def address_not_protected(user, obj):
 
 
 @rules.predicate
-def registered_the_case(user, case):
-    return case is not None and case.registered_by_id == user.id
+def submitted_it(user, submission):
+    """The integration account that sent the referral (its status is all it ever reads back)."""
+    return submission is not None and submission.submitted_by_id == user.id
 
 
 @rules.predicate
@@ -136,9 +142,9 @@ def receiver_on_case(user, case):
     return hooks.receiver_cases(user, Case.objects.filter(pk=case.pk)).exists()
 
 
-can_view_case = same_municipality & (
-    is_case_officer | (is_team_member & on_case_team) | (is_integration & registered_the_case)
-)
+# The hospital's integration reads no case, not even one it referred: only its referrals' status
+# (`cases.view_referral_status`, GET /api/v1/referrals/{id}/).
+can_view_case = same_municipality & (is_case_officer | (is_team_member & on_case_team))
 case_officer_of_municipality = is_case_officer & same_municipality
 team_of_case = is_team_member & same_municipality & on_case_team
 # The team's own staff on the case: they visit the client, write the journal and write to hemtjänst.
@@ -149,6 +155,7 @@ rules.add_perm("cases.home", rules.is_authenticated)
 rules.add_perm("cases.view_case", can_view_case)
 rules.add_perm("cases.search_clients", is_case_officer)
 rules.add_perm("cases.register_referral", is_case_officer | is_integration)
+rules.add_perm("cases.view_referral_status", is_integration & same_municipality & submitted_it)
 rules.add_perm("cases.view_client", is_case_officer & same_municipality)
 rules.add_perm("cases.change_client", is_case_officer & same_municipality)
 rules.add_perm("cases.record_consent", case_officer_of_municipality & case_is_open)
@@ -216,8 +223,6 @@ def visible_cases(user, base: QuerySet | None = None) -> QuerySet:
         return qs
     if user.role in (Role.TEAM_STAFF, Role.UNIT_MANAGER):
         return qs.filter(team_id__in=team_ids(user))
-    if user.role == Role.INTEGRATION:
-        return qs.filter(registered_by_id=user.id)
     return qs.none()
 
 
@@ -356,13 +361,43 @@ def signing_in(view):
     return view
 
 
+def get_submission_for(request, pk, *, what: str):
+    """A referral the integration sent (ReferralSubmission), if it may read its status; logged as a read
+    of the client's case (the status is of that case). Another's, or none, is a 404."""
+    submission = (
+        ReferralSubmission.objects.select_related("case")
+        .filter(pk=pk, submitted_by_id=request.user.pk, municipality_id=request.user.municipality_id)
+        .first()
+    )
+    case = submission and submission.case
+    read_of_case(request, case, [("cases.view_referral_status", submission)], what=what)
+    return submission
+
+
+class ScopeMissing(APIException):
+    status_code = 403
+    default_code = "scope_missing"
+
+
 class RulePermission(BasePermission):
-    """DRF: the view's `rule` must hold; an object rule (`rule_on_object`) is checked by get_case_for."""
+    """DRF: the view's `rule` must hold; an object rule (`rule_on_object`) is checked by get_case_for.
+
+    Every API view also declares its `scope` (cases.models.Scope), or `scope = None` for one no token may
+    call (the staff's own API, by session). A request with a token (`request.auth` is the ApiToken) is
+    refused with 403 `scope_missing` unless the token has the view's scope; a signed-in session has no
+    scopes and is unaffected. A view that declares no scope at all is refused to everyone."""
 
     def has_permission(self, request, view):
         rule = getattr(view, "rule", None)
-        if rule is None:
+        if rule is None or not hasattr(view, "scope"):
             return False
         if not request.user.is_authenticated:
             return False
+        if isinstance(request.auth, ApiToken) and (view.scope is None or view.scope not in request.auth.scopes):
+            raise ScopeMissing(
+                {
+                    "detail": _("This token may not call this part of the API (its scopes do not include it)."),
+                    "code": "scope_missing",
+                }
+            )
         return getattr(view, "rule_on_object", False) or request.user.has_perm(rule)

@@ -37,11 +37,15 @@ class HashedTokenAuthentication(TokenAuthentication):
         request = self._request
         if AxesProxyHandler.is_locked(request, TOKEN_CREDENTIALS):
             raise exceptions.Throttled(detail=_("Too many invalid tokens from this address. Try again later."))
+        now = timezone.now()
         token = (
-            ApiToken.objects.select_related("user").filter(key_hash=hash_token(key), revoked_at__isnull=True).first()
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=hash_token(key), revoked_at__isnull=True, expires_at__gt=now)
+            .first()
         )
+        # An expired token is refused as a revoked one is, and counted as a bad one (nobody should still send it).
         if token is None or not token.user.is_active:
             user_login_failed.send(sender=__name__, credentials=TOKEN_CREDENTIALS, request=request)
-            raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+            raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token

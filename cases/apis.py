@@ -8,9 +8,12 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from hemgang import idempotency
+from hemgang.api_docs import IDEMPOTENCY_KEY, PAGE_PARAMETERS, errors, paged
+
 from . import access, selectors, services
 from .identity import InvalidIdentityNumber, parse_identity_number
-from .models import Case, CaseState, Consent, Intervention, Referral, Team
+from .models import Case, CaseState, Consent, Intervention, Referral, ReferralStatus, Scope, Team
 
 
 class StrictSerializer(serializers.Serializer):
@@ -26,8 +29,10 @@ class StrictSerializer(serializers.Serializer):
 
 class ReferralCreateSerializer(StrictSerializer):
     personal_number = serializers.CharField(max_length=13, help_text="Personnummer or samordningsnummer.")
-    first_name = serializers.CharField(max_length=100, required=False)
-    last_name = serializers.CharField(max_length=100, required=False)
+    # Always required, known client or not: a "give the name" error only for unknown ones would tell the
+    # sender who is already a client.
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
     street_address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     postal_code = serializers.CharField(max_length=6, required=False, allow_blank=True)
     city = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -162,31 +167,71 @@ class VersionRequired(APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
 
 
+class ReferralStatusSerializer(serializers.Serializer):
+    """A referral as the integration that sent it sees it: its own id, when it came, where it stands. Nothing
+    else (no case, no name, no decision), whether it opened a case or joined one already open."""
+
+    id = serializers.IntegerField(help_text="The referral's id (never a case's).")
+    received_at = serializers.DateTimeField()
+    status = serializers.ChoiceField(
+        choices=ReferralStatus.choices,
+        help_text="received, accepted (decided), declined, active (support under way) or ended.",
+    )
+
+
 class ReferralCreateView(APIView):
     rule = "cases.register_referral"
+    scope = Scope.REFERRALS
     permission_classes = [access.RulePermission]
 
-    @extend_schema(request=ReferralCreateSerializer, responses={201: CaseSerializer})
+    @extend_schema(
+        request=ReferralCreateSerializer,
+        responses={201: ReferralStatusSerializer, **errors(400, 413, 415, 422)},
+        parameters=[IDEMPOTENCY_KEY],
+    )
     def post(self, request):
-        """Register a referral (aktualisering) for a client, identified by personnummer. A client not yet
-        known is registered with the given name; a client with an open case gets a 409."""
+        """Send a referral (aktualisering) for a person, identified by personnummer. The answer is the same
+        whatever the municipality knows of the person: a new client is registered, a client without an open
+        case gets one, and a client whose case is open gets the referral added to it for the case officer.
+        Send an `Idempotency-Key`: a retry with it makes no second referral."""
         serializer = ReferralCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        client_fields = {k: data.pop(k) for k in list(data) if k in services.CLIENT_FIELDS or k == "personal_number"}
-        case = services.client_and_referral_register(
-            actor=request.user, client_fields=client_fields, referral_fields=data
-        )
-        access.log_reads(request, [(case.client_id, case.pk)], what="api.referral.create")
-        case = selectors.case_list(request.user, states=[case.state]).get(pk=case.pk)
-        return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
+        key = idempotency.key_from(request)
+
+        def submit():
+            data = dict(serializer.validated_data)
+            client_fields = {k: data.pop(k) for k in list(data) if k in (*services.CLIENT_FIELDS, "personal_number")}
+            submission = services.referral_submit(actor=request.user, client_fields=client_fields, referral_fields=data)
+            access.log_reads(request, [(submission.case.client_id, submission.case_id)], what="api.referral.create")
+            return status.HTTP_201_CREATED, dict(ReferralStatusSerializer(submission).data)
+
+        code, body = idempotency.once(user=request.user, key=key, path=request.path, data=request.data, run=submit)
+        return Response(body, status=code)
+
+
+class ReferralStatusView(APIView):
+    rule = "cases.view_referral_status"
+    rule_on_object = True
+    scope = Scope.REFERRALS
+    permission_classes = [access.RulePermission]
+
+    @extend_schema(responses={200: ReferralStatusSerializer, **errors(404)})
+    def get(self, request, pk):
+        """Where a referral this token's account sent stands. Another's, or none, is a 404."""
+        submission = access.get_submission_for(request, pk, what="api.referral.status")
+        return Response(ReferralStatusSerializer(submission).data)
 
 
 class CaseListView(APIView):
+    scope = None  # the staff's own API: signed in, never by a token
     rule = "cases.home"
     permission_classes = [access.RulePermission]
 
-    @extend_schema(responses=CaseSerializer(many=True))
+    @extend_schema(
+        operation_id="v1_cases_list",
+        parameters=[OpenApiParameter("state", str, many=True, enum=CaseState.values), *PAGE_PARAMETERS],
+        responses={200: paged(CaseSerializer, name="PaginatedCaseList"), **errors(400)},
+    )
     def get(self, request):
         """The cases the caller may see, open ones first; `?state=` filters."""
         states = request.query_params.getlist("state") or [s.value for s in CaseState]
@@ -201,18 +246,19 @@ class CaseListView(APIView):
 
 
 class CaseDetailView(APIView):
+    scope = None  # the staff's own API: signed in, never by a token
     rule = "cases.view_case"
     rule_on_object = True
     permission_classes = [access.RulePermission]
 
-    @extend_schema(responses=CaseDetailSerializer)
+    @extend_schema(responses={200: CaseDetailSerializer, **errors(404)})
     def get(self, request, pk):
         case = access.get_case_for(request, pk, what="api.case.detail", queryset=selectors.case_detail_queryset())
         return Response(CaseDetailSerializer(case).data, headers={"ETag": etag(case.version)})
 
     @extend_schema(
         request=CaseTeamSerializer,
-        responses={200: CaseDetailSerializer, 409: StaleVersionSerializer},
+        responses={200: CaseDetailSerializer, **errors(400, 404, 409, 413, 415, 428, e409=StaleVersionSerializer)},
         parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
     )
     def patch(self, request, pk):
@@ -237,11 +283,12 @@ class CaseDetailView(APIView):
 
 
 class DecisionDetailView(APIView):
+    scope = None  # the staff's own API: signed in, never by a token
     rule = "cases.view_case"
     rule_on_object = True
     permission_classes = [access.RulePermission]
 
-    @extend_schema(responses=DecisionSerializer)
+    @extend_schema(responses={200: DecisionSerializer, **errors(404)})
     def get(self, request, pk):
         case = access.get_case_for(request, pk, what="api.decision.detail", queryset=selectors.case_detail_queryset())
         decision = getattr(case, "decision", None)
@@ -285,11 +332,14 @@ class ConsentSerializer(serializers.ModelSerializer):
 
 
 class ConsentCreateView(APIView):
+    scope = None  # the staff's own API: signed in, never by a token
     rule = "cases.record_consent"
     rule_on_object = True
     permission_classes = [access.RulePermission]
 
-    @extend_schema(request=ConsentCreateSerializer, responses={201: ConsentSerializer})
+    @extend_schema(
+        request=ConsentCreateSerializer, responses={201: ConsentSerializer, **errors(400, 404, 409, 413, 415)}
+    )
     def post(self, request, pk):
         """Record the client's consent, naming the case's receivers it covers (nothing about the client is
         sent to a receiver it does not name)."""

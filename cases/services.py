@@ -6,8 +6,10 @@ Refusals are `DomainError`s with a message for the case officer.
 """
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +35,7 @@ from .models import (
     Intervention,
     Recipient,
     Referral,
+    ReferralSubmission,
     Relative,
     Team,
 )
@@ -290,6 +293,53 @@ def client_and_referral_register(*, actor, client_fields: dict, referral_fields:
                 )
         client = client_register(actor=actor, relatives=relatives, **client_fields)
     return referral_register(actor=actor, client=client, **referral_fields)
+
+
+# What the timeline's "Ny aktualisering från sjukhuset" says of a referral to an open case (the rest is on
+# its ReferralSubmission).
+NEWS = ("source", "source_unit", "triage", "reason", "planned_homecoming_on")
+
+
+@transaction.atomic
+def referral_submit(*, actor, client_fields: dict, referral_fields: dict) -> ReferralSubmission:
+    """A referral from an integration (POST /api/v1/referrals/), answered the same way whatever the client
+    has (issue 12: the hospital learns nothing it did not send):
+
+    1. the client is found by personnummer in the actor's municipality, their row locked (as
+       referral_register does, so that two referrals for one person are serialised);
+    2. a client with an open case: the referral is kept on that case as received, and the case officer sees
+       "Ny aktualisering från sjukhuset" on its timeline (event REFERRAL_RECEIVED, naming the submission).
+       Neither the client nor the open case is changed: the officer reads what was sent and decides;
+    3. otherwise the client is registered if new and a case opened (client_and_referral_register);
+    4. either way one ReferralSubmission, whose id is the API's answer (never a case's id)."""
+    _check_referral(referral_fields)
+    number, _kind = normalise_personal_number(client_fields["personal_number"])
+    client = (
+        Client.objects.select_for_update().filter(municipality_id=actor.municipality_id, personal_number=number).first()
+    )
+    open_case = client and Case.objects.filter(client=client, state__in=OPEN_STATES).first()
+    if open_case is None:
+        case = client_and_referral_register(actor=actor, client_fields=client_fields, referral_fields=referral_fields)
+        outcome = ReferralSubmission.Outcome.NEW_CASE
+    else:
+        case, outcome = open_case, ReferralSubmission.Outcome.OPEN_CASE
+    sent = {name: value for name, value in {**client_fields, **referral_fields}.items() if name != "personal_number"}
+    submission = ReferralSubmission(
+        municipality_id=case.municipality_id,
+        submitted_by=actor,
+        case=case,
+        outcome=outcome,
+        sent=json.loads(json.dumps(sent, cls=DjangoJSONEncoder)),
+    )
+    save_as(submission, actor)
+    if outcome == ReferralSubmission.Outcome.OPEN_CASE:
+        events.record(
+            case,
+            events.Kind.REFERRAL_RECEIVED,
+            actor,
+            payload={"submission": submission.pk, **{name: submission.sent.get(name) or "" for name in NEWS}},
+        )
+    return submission
 
 
 # --- consent ---------------------------------------------------------------------------------------

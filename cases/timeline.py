@@ -91,12 +91,23 @@ def _decision_changed(event, who):
     return entries
 
 
+def _referral_received(event, who):
+    """A referral through the API for this open case (cases.services.referral_submit): what the hospital
+    sent, for the case officer to act on."""
+    p = event.payload
+    parts = [p.get("source_unit", ""), p.get("reason", "")]
+    if p.get("planned_homecoming_on"):
+        parts.append(_("planned homecoming %(date)s") % {"date": p["planned_homecoming_on"]})
+    return [TimelineEntry(event.at, who, _("New referral from the hospital"), " · ".join(x for x in parts if x))]
+
+
 def _team_assigned(event, who):
     return [TimelineEntry(event.at, who, _("Team assigned"), event.payload.get("team", ""))]
 
 
 _RENDERERS = {
     Kind.REFERRED: _referred,
+    Kind.REFERRAL_RECEIVED: _referral_received,
     Kind.CONSENT_RECORDED: _consent,
     Kind.CONSENT_RENEWED: _consent,
     Kind.CONSENT_WITHDRAWN: _consent_withdrawn,

@@ -15,6 +15,7 @@ from cases.access import (
     case_is_running,
     case_officer_of_municipality,
     is_coordinator,
+    is_provider_integration,
     is_team_member,
     is_team_staff,
     read_of_case,
@@ -28,6 +29,9 @@ from cases.access import (
 from cases.models import Case, Role
 
 from .models import CaseRecipient, Delivery, Message
+
+# Members of hemtjänst's units (Recipient.members): its coordinators, and a provider's system.
+HEMTJANST_ROLES = (Role.COORDINATOR, Role.PROVIDER_INTEGRATION)
 
 # --- predicates -------------------------------------------------------------------------------------
 
@@ -55,7 +59,9 @@ def receiver_of_delivery(user, delivery):
     return user.role in (Role.TEAM_STAFF, Role.UNIT_MANAGER) and delivery.team_id in team_ids(user)
 
 
-rules.add_perm("handover.view_inbox", is_coordinator | is_team_member)
+# A provider's system (Role.PROVIDER_INTEGRATION) reads and acknowledges its units' messages as their
+# coordinators do, through the API only; it writes nothing and opens no case.
+rules.add_perm("handover.view_inbox", is_coordinator | is_provider_integration | is_team_member)
 rules.add_perm("handover.write_first_to_team", receiving_coordinator & case_is_running)
 rules.add_perm("handover.view_case_messages", team_of_case | case_officer_of_municipality)
 rules.add_perm("handover.write_to_hemtjanst", team_of_case & is_team_staff & case_is_running)
@@ -76,7 +82,7 @@ def visible_messages(user, base: QuerySet | None = None) -> QuerySet:
     qs = Message.objects.all() if base is None else base
     if not (user.is_authenticated and user.municipality_id):
         return qs.none()
-    if user.role == Role.COORDINATOR:
+    if user.role in HEMTJANST_ROLES:
         return qs.filter(
             Exists(Delivery.objects.filter(message=OuterRef("pk"), recipient__members=user)),
             sent_at__isnull=False,
@@ -92,7 +98,7 @@ def visible_messages(user, base: QuerySet | None = None) -> QuerySet:
 
 def received_deliveries(user) -> QuerySet:
     """The deliveries addressed to the user: to their units in the hemtjänst directory, or to their team."""
-    if user.role == Role.COORDINATOR:
+    if user.role in HEMTJANST_ROLES:
         return Delivery.objects.filter(recipient__members=user)
     return Delivery.objects.filter(team_id__in=team_ids(user))
 

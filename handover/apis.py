@@ -12,6 +12,8 @@ from rest_framework.views import APIView
 
 from cases import access
 from cases.apis import StrictSerializer
+from cases.models import Scope
+from hemgang.api_docs import PAGE_PARAMETERS, errors
 
 from . import access as handover_access
 from . import selectors, services
@@ -110,6 +112,7 @@ class InboxPagination(LimitOffsetPagination):
 
 
 class MessageListView(APIView):
+    scope = Scope.MESSAGES
     rule = "handover.view_inbox"
     permission_classes = [access.RulePermission]
 
@@ -117,8 +120,11 @@ class MessageListView(APIView):
         # A paged list answered through APIView looks like a "retrieve" to drf-spectacular, whose name
         # collides with the detail view's (a check --deploy warning).
         operation_id="v1_messages_list",
-        parameters=[OpenApiParameter("unacknowledged", bool, description="only messages still to acknowledge")],
-        responses=PaginatedMessageSerializer,
+        parameters=[
+            OpenApiParameter("unacknowledged", bool, description="only messages still to acknowledge"),
+            *PAGE_PARAMETERS,
+        ],
+        responses={200: PaginatedMessageSerializer, **errors()},
     )
     def get(self, request):
         """The messages to the caller's units (or team), newest first, a page at a time (`limit` up to 200,
@@ -133,11 +139,12 @@ class MessageListView(APIView):
 
 
 class MessageDetailView(APIView):
+    scope = Scope.MESSAGES
     rule = "handover.view_message"
     rule_on_object = True
     permission_classes = [access.RulePermission]
 
-    @extend_schema(responses=MessageDetailSerializer)
+    @extend_schema(responses={200: MessageDetailSerializer, **errors(404)})
     def get(self, request, pk):
         """One message with its attachments (the handover PDF, base64)."""
         message = handover_access.get_message_for(
@@ -148,11 +155,12 @@ class MessageDetailView(APIView):
 
 
 class MessageAcknowledgeView(APIView):
+    scope = Scope.MESSAGES
     rule = "handover.acknowledge"
     rule_on_object = True
     permission_classes = [access.RulePermission]
 
-    @extend_schema(request=AcknowledgeSerializer, responses=MessageSerializer)
+    @extend_schema(request=AcknowledgeSerializer, responses={200: MessageSerializer, **errors(400, 404, 409, 413, 415)})
     def post(self, request, pk):
         """Acknowledge the message for the caller's units. A second acknowledgement is a 409."""
         message = handover_access.get_message_for(

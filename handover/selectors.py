@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from cases.models import RUNNING_STATES, CaseEvent, Role
+from cases.models import RUNNING_STATES, CaseEvent
 from cases.timeline import TimelineEntry
 from notifications.selectors import MENU_COUNT_LIMIT, count_label
 
-from .access import received_deliveries, receiver_cases, visible_messages
+from .access import HEMTJANST_ROLES, received_deliveries, receiver_cases, visible_messages
 from .models import CaseRecipient, Delivery, Message, UnreadMessage
 
 # The inbox counts at most this many messages (40 pages of 25), and lists as many unacknowledged ones.
@@ -33,7 +33,7 @@ def inbox(user, *, unread: bool = False, unacknowledged: bool = False) -> QueryS
     after its 25 rows instead of sorting every message ever sent, in any municipality."""
     qs = visible_messages(user).filter(sent_at__isnull=False, case__municipality_id=user.municipality_id)
     mine = received_deliveries(user)
-    if user.role != Role.COORDINATOR:
+    if user.role not in HEMTJANST_ROLES:
         # A hemtjänst user sees only what was delivered to their units: visible_messages asks that already.
         qs = qs.filter(Exists(mine.filter(message=OuterRef("pk"))))
     if unacknowledged:

@@ -31,6 +31,8 @@ MESSAGES = {
     "user_team_staff_has_profession_and_team": ("profession", _("Team staff need a profession and a team.")),
     "user_profession_only_for_staff": ("profession", _("Only team staff have a profession.")),
     "user_role_needs_municipality": ("municipality", _("A user with a role belongs to a municipality.")),
+    "apitoken_scopes_known": ("scopes", _("Choose at least one scope, of the known ones.")),
+    "apitoken_revoked_by_whom": ("revoked_by", _("A revoked token names who revoked it.")),
     "interventiontype_unique": ("name", _("The catalogue already has an intervention with this name.")),
     "legalbasis_unique": ("name", _("The catalogue already has a legal basis with this name.")),
     "legalbasis_id_kind": (None, _("The legal basis does not match whether the needs were assessed.")),

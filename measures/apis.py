@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from cases import access
 from cases.models import Case
+from hemgang.api_docs import errors
 
 from . import selectors
 from .rules import KatzGrade
@@ -94,11 +95,12 @@ class MeasuresSerializer(serializers.Serializer):
 
 
 class MeasuresView(APIView):
+    scope = None  # the team's own API: signed in, never by a token
     rule = "measures.view_measures"
     rule_on_object = True
     permission_classes = [access.RulePermission]
 
-    @extend_schema(responses=MeasuresSerializer)
+    @extend_schema(responses={200: MeasuresSerializer, **errors(404)})
     def get(self, request, pk):
         """The outcome measures of a case: experienced safety and Katz ADL at start and end, the COPM goals
         and scores, and the IBIC needs per life area at start and at follow-up, each with its change."""

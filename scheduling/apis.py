@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from cases import access
 from cases.apis import StrictSerializer
 from hemgang import bounds
+from hemgang.api_docs import errors
 
 from . import access as scheduling_access
 from . import selectors, services
@@ -110,6 +111,7 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 
 class DayBoardView(APIView):
+    scope = None  # the team's own API: signed in, never by a token
     rule = "scheduling.view_day_board"
     permission_classes = [access.RulePermission]
 
@@ -118,7 +120,7 @@ class DayBoardView(APIView):
             OpenApiParameter("date", str, description="YYYY-MM-DD; today when left out"),
             OpenApiParameter("mine", bool, description="only the caller's own visits"),
         ],
-        responses=VisitSerializer(many=True),
+        responses={200: VisitSerializer(many=True), **errors(400)},
     )
     def get(self, request):
         """The caller's team's visits of a day and the next, in time order."""
@@ -132,22 +134,24 @@ class DayBoardView(APIView):
 
 
 class CaseVisitsView(APIView):
+    scope = None  # the team's own API: signed in, never by a token
     rule = "cases.view_case"
     rule_on_object = True
     permission_classes = [access.RulePermission]
 
-    @extend_schema(responses=VisitSerializer(many=True))
+    @extend_schema(responses={200: VisitSerializer(many=True), **errors(404)})
     def get(self, request, pk):
         case = access.get_case_for(request, pk, what="api.visits.list")
         return Response(VisitSerializer(selectors.case_visits(case), many=True, context={"request": request}).data)
 
 
 class VisitLogView(APIView):
+    scope = None  # the team's own API: signed in, never by a token
     rule = "scheduling.log_visit"
     rule_on_object = True
     permission_classes = [access.RulePermission]
 
-    @extend_schema(request=VisitLogSerializer, responses=VisitSerializer)
+    @extend_schema(request=VisitLogSerializer, responses={200: VisitSerializer, **errors(400, 404, 409, 413, 415)})
     def post(self, request, pk):
         """Log a planned visit: performed or not, times, how each intervention was done, a journal note."""
         visit = scheduling_access.get_visit_for(
@@ -162,11 +166,12 @@ class VisitLogView(APIView):
 
 
 class MeetingView(APIView):
+    scope = None  # the team's own API: signed in, never by a token
     rule = "scheduling.view_meeting"
     rule_on_object = True
     permission_classes = [access.RulePermission]
 
-    @extend_schema(responses=MeetingSerializer)
+    @extend_schema(responses={200: MeetingSerializer, **errors(404)})
     def get(self, request, pk):
         case = access.get_case_for(request, pk, perm="scheduling.view_meeting", what="api.meeting")
         meeting = selectors.meeting_detail(case)

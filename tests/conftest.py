@@ -210,7 +210,7 @@ def _sessions_outlive_time_travel(settings):
     settings.SESSION_IDLE_SECONDS = settings.SESSION_ABSOLUTE_SECONDS = 10 * 365 * 24 * 60 * 60
 
 
-def signed_in_client(user, *, second_factor: bool = True) -> HttpClient:
+def signed_in_client(user, *, second_factor: bool = True, client_class=HttpClient) -> HttpClient:
     """A client signed in as `user`, by default with the second factor given with a TOTP app of theirs, as
     the sign-in pages leave it (cases/signin/sessions.py); tests/hemgang/test_login_*.py go through the
     pages themselves."""
@@ -218,7 +218,7 @@ def signed_in_client(user, *, second_factor: bool = True) -> HttpClient:
 
     from cases.signin import sessions
 
-    http = HttpClient()
+    http = client_class()
     http.force_login(user)
     if second_factor:
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
@@ -233,6 +233,30 @@ def signed_in_client(user, *, second_factor: bool = True) -> HttpClient:
 @pytest.fixture
 def login():
     return signed_in_client
+
+
+ROLE_SCOPES = {Role.INTEGRATION: ["referrals"], Role.PROVIDER_INTEGRATION: ["messages"]}
+
+
+def api_client(user, *, scopes=None):
+    """An API client for `user`: an integration account (or anyone given `scopes`) by a token, by default
+    with its role's scope; anyone else signed in, as the staff's pages call the API (no token reaches it)."""
+    from rest_framework.test import APIClient
+
+    from cases.models import ApiToken
+
+    scopes = scopes if scopes is not None else ROLE_SCOPES.get(user.role)
+    if scopes is None:
+        return signed_in_client(user, client_class=APIClient)
+    _, raw = ApiToken.issue(user, scopes=scopes, name="Test")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
+    return api
+
+
+@pytest.fixture
+def api_for():
+    return api_client
 
 
 def _redis_answers() -> bool:

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from cases import access
-from cases.models import Role
+from cases.models import ApiToken, ReferralSubmission, Role
 from handover import services as handover_services
 from handover.models import Message
 from measures import services as measure_services
@@ -91,7 +91,14 @@ def scene(world, start_case):
                 case=case,
             )
     sent = Message.objects.filter(case=case, sent_at__isnull=False).order_by("pk").first()
+    # The hospital's referral that joined the open case (its status endpoint), and its token (the revoke page).
+    submission = ReferralSubmission.objects.create(
+        municipality=world.town, submitted_by=world.integration, case=case, outcome="open_case"
+    )
+    token, _raw = ApiToken.issue(world.integration, scopes=["referrals"], name="Sjukhusets journalsystem")
     return SimpleNamespace(
+        submission=submission,
+        token=token,
         case=case,
         client=case.client,
         consent=case.consents.get(),
@@ -114,6 +121,7 @@ def kwargs_for(route: str, name: str, converters, s) -> dict:
         "log_review_user": {"pk": s.staff.pk},
         "log_review_client": {"pk": s.client.pk},
         "log_extract": {"pk": s.client.pk},
+        "api_token_revoke": {"pk": s.token.pk},
     }
     if name in by_name:
         return by_name[name]
@@ -127,6 +135,7 @@ def kwargs_for(route: str, name: str, converters, s) -> dict:
                 "visits": s.visit,
                 "journal": s.entry,
                 "messages": s.message,
+                "referrals": s.submission,
             }
             assert head in objects, f"walk.py: no object for {route}"
             values[arg] = objects[head].pk

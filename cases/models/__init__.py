@@ -1,5 +1,5 @@
 from .access_log import AccessLog
-from .api_token import ApiToken
+from .api_token import ApiToken, Scope
 from .case import (
     ALLOWED_TRANSITIONS,
     CONSENT_ENDING_DAYS,
@@ -31,6 +31,7 @@ from .organisation import (
     Team,
     User,
 )
+from .referral_submission import ReferralStatus, ReferralSubmission
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
@@ -59,8 +60,11 @@ __all__ = [
     "Profession",
     "Recipient",
     "Referral",
+    "ReferralStatus",
+    "ReferralSubmission",
     "Relative",
     "Role",
+    "Scope",
     "Shift",
     "Team",
     "User",

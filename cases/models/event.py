@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 class CaseEvent(models.Model):
     class Kind(models.TextChoices):
         REFERRED = "referred", _("Referred")
+        # A referral through the API for a client whose case is open (cases.models.referral_submission).
+        REFERRAL_RECEIVED = "referral_received", _("New referral from the hospital")
         CONSENT_RECORDED = "consent_recorded", _("Consent recorded")
         CONSENT_RENEWED = "consent_renewed", _("Consent renewed")
         CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")

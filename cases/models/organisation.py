@@ -125,6 +125,8 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Home-care coordinator")
     ADMINISTRATOR = "administrator", _("Administrator")
     INTEGRATION = "integration", _("Integration (hospital system)")
+    # A hemtjänst provider's system: a member of its units (Recipient.members) as their coordinators are.
+    PROVIDER_INTEGRATION = "provider_integration", _("Integration (home-care provider)")
 
 
 class Profession(models.TextChoices):

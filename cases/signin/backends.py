@@ -1,7 +1,7 @@
 """Who may sign in to the web pages, and how.
 
-An integration account (the hospital's system) uses its API token only: it is refused here exactly as a
-wrong password is, so the answer tells nobody which accounts exist or what they are.
+An integration account (the hospital's system, a hemtjänst provider's) uses its API token only: it is refused
+here exactly as a wrong password is, so the answer tells nobody which accounts exist or what they are.
 """
 
 import logging
@@ -17,8 +17,12 @@ from ..models import Role
 log = logging.getLogger(__name__)
 
 
+# Machines' accounts: the hospital's system and a hemtjänst provider's. Their tokens are their only way in.
+INTEGRATION_ROLES = (Role.INTEGRATION, Role.PROVIDER_INTEGRATION)
+
+
 def may_sign_in_to_pages(user) -> bool:
-    return user.is_active and user.role != Role.INTEGRATION
+    return user.is_active and user.role not in INTEGRATION_ROLES
 
 
 class StaffPasswordBackend(StaffModelBackend):
@@ -66,7 +70,7 @@ class IdentityProviderBackend(OIDCAuthenticationBackend):
             return self.UserModel.objects.none()
         users = self.UserModel.objects.filter(
             **{f"{settings.OIDC_USER_FIELD}__iexact": str(value)}, is_active=True
-        ).exclude(role__in=[Role.INTEGRATION, ""])
+        ).exclude(role__in=[*INTEGRATION_ROLES, ""])
         if not users.exists():
             self._refuse("unknown", claims)
         return users

@@ -121,7 +121,7 @@ MENUS = {
         "retention_records",
     ],
     "coordinator": ["home", "inbox", "notification_list"],
-    "admin": ["home", "notification_list", "retention_records", "admin:index"],
+    "admin": ["home", "notification_list", "retention_records", "admin:index", "api_tokens"],
     "integration": ["home"],
 }
 

@@ -3,21 +3,9 @@ changed), and consent is recorded naming the case's receivers only."""
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
-from cases.models import ApiToken, Consent
+from cases.models import Consent
 from handover.models import Recipient
-
-
-@pytest.fixture
-def api_for():
-    def _api(user):
-        _, raw = ApiToken.issue(user)
-        api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
-        return api
-
-    return _api
 
 
 def test_the_case_carries_its_version_and_etag(world, api_for, referred):
@@ -120,9 +108,9 @@ def test_the_hospital_cannot_record_consent_or_change_the_team(world, api_for, r
         hospital.post(
             reverse("api-consent-create", args=[referred.pk]), _consent(receivers=[]), format="json"
         ).status_code
-        == 404
+        == 403
     )
     patch = hospital.patch(
         reverse("api-case-detail", args=[referred.pk]), {"team": world.team.pk, "version": 1}, format="json"
     )
-    assert patch.status_code == 404
+    assert patch.status_code == 403 and patch.json()["code"] == "scope_missing"

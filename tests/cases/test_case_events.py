@@ -178,9 +178,9 @@ def test_a_decline_on_the_web_page_is_recorded_as_web(world, login, referred):
 def test_a_referral_through_the_api_is_recorded_as_api(world):
     from rest_framework.test import APIClient
 
-    from cases.models import ApiToken
+    from cases.models import ApiToken, ReferralSubmission
 
-    _, raw = ApiToken.issue(world.integration)
+    _, raw = ApiToken.issue(world.integration, scopes=["referrals"])
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
     body = {
@@ -192,9 +192,10 @@ def test_a_referral_through_the_api_is_recorded_as_api(world):
         "reason": "Höftfraktur",
         "triage": "yellow",
     }
-    response = api.post(reverse("api-referral-create"), body, format="json")
+    response = api.post(reverse("api-referral-create"), body, format="json", HTTP_IDEMPOTENCY_KEY="first")
     assert response.status_code == 201, response.content
-    assert CaseEvent.objects.get(case_id=response.json()["id"], kind="referred").means == "api"
+    case_id = ReferralSubmission.objects.get(pk=response.json()["id"]).case_id
+    assert CaseEvent.objects.get(case_id=case_id, kind="referred").means == "api"
 
 
 # --- scheduling: the meeting and tapering ------------------------------------------------------------------

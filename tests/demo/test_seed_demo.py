@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from collections import Counter
 
 import pytest
@@ -8,12 +9,22 @@ from django.utils import timezone
 
 from cases import selectors
 from cases.identity import parse_identity_number
-from cases.models import Case, Client, Role, User
+from cases.models import ApiToken, Case, Client, Role, User
+from cases.models.api_token import hash_token
 from notifications.models import Notification
 
 
 def test_seed_demo_creates_a_believable_municipality_once(db):
-    call_command("seed_demo")
+    from io import StringIO
+
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    printed = re.findall(r"\((\S+), (\w+); shown once\): (hg_\S+)", out.getvalue())
+    assert {(username, scope) for username, scope, _raw in printed} == {
+        ("sjukhus-api", "referrals"),
+        ("omsorg-api", "messages"),
+    }
+    assert ApiToken.objects.filter(key_hash__in=[hash_token(raw) for *_x, raw in printed]).count() == 2
     call_command("seed_demo")  # the second run changes nothing
     states = Counter(Case.objects.values_list("state", flat=True))
     assert set(states) == {

@@ -90,7 +90,7 @@ def test_the_messages_api_is_paginated_with_a_count(world, start_case):
     from cases.models import ApiToken
 
     _send_all(world, start_case(MONDAY))
-    _token, raw = ApiToken.issue(world.coordinator)
+    _token, raw = ApiToken.issue(world.coordinator, scopes=["messages"])
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
     body = api.get(reverse("api-message-list"), {"limit": 1}).json()

@@ -208,7 +208,7 @@ def _api(user):
 
     from cases.models import ApiToken
 
-    _token, raw = ApiToken.issue(user)
+    _token, raw = ApiToken.issue(user, scopes=["messages"])
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
     return api

@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cases import services as case_services
-from cases.models import AccessLog
+from cases.models import AccessLog, Role
 from handover import services
 from handover.models import Message
 
@@ -182,7 +182,7 @@ def test_the_timeline_shows_the_messages(world, login, start_case):
 def _api(user):
     from cases.models import ApiToken
 
-    _token, raw = ApiToken.issue(user)
+    _token, raw = ApiToken.issue(user, scopes=["messages"])
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
     return client
@@ -254,3 +254,28 @@ def test_the_case_messages_page_query_count_does_not_grow(world, login, start_ca
             recipients=[world.group, world.coordination],
         )
     assert _queries(http, reverse("case_messages", args=[case.pk])) == small
+
+
+def _provider_system(world, recipient, username):
+    account = f.UserFactory(municipality=world.town, role=Role.PROVIDER_INTEGRATION, username=username)
+    recipient.members.add(account)
+    return account
+
+
+def test_a_provider_integration_reads_and_acknowledges_only_its_units_messages(world, start_case):
+    """Role.PROVIDER_INTEGRATION is bound to its provider's units as a coordinator is (Recipient.members):
+    its `messages` token lists, opens and acknowledges what was sent to them, and nothing sent elsewhere."""
+    from handover.models import Recipient
+
+    case = start_case(MONDAY)
+    _send_drafts(world, case)
+    mine = _api(_provider_system(world, world.group, "omsorg-system"))
+    listing = mine.get(reverse("api-message-list")).json()["results"]
+    assert listing and all(any(d["receiver"] == world.group.name for d in m["deliveries"]) for m in listing)
+    message = Message.objects.get(pk=listing[0]["id"])
+    assert mine.get(reverse("api-message-detail", args=[message.pk])).status_code == 200
+    assert mine.post(reverse("api-message-acknowledge", args=[message.pk]), {}, format="json").status_code == 200
+    other_unit = Recipient.objects.get(name="Koordinator Annat")
+    theirs = _api(_provider_system(world, other_unit, "annat-system"))
+    assert theirs.get(reverse("api-message-list")).json()["results"] == []
+    assert theirs.get(reverse("api-message-detail", args=[message.pk])).status_code == 404

@@ -23,7 +23,7 @@ def _monday():
 
 @pytest.fixture
 def hospital(world):
-    _, raw = ApiToken.issue(world.integration)
+    _, raw = ApiToken.issue(world.integration, scopes=["referrals"])
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
     return api

@@ -69,17 +69,18 @@ def test_it_counts_an_integration_accounts_refusals_towards_the_lockout(world):
 
 
 def _api(client, token: str, addr: str = "10.1.1.1"):
-    return client.get("/api/v1/cases/", HTTP_AUTHORIZATION=f"Token {token}", REMOTE_ADDR=addr)
+    # The hospital's own endpoint: a good token gets a 404 for a referral that is not there (not 401/429).
+    return client.get("/api/v1/referrals/999999/", HTTP_AUTHORIZATION=f"Token {token}", REMOTE_ADDR=addr)
 
 
 def test_it_refuses_an_address_with_429_after_ten_bad_tokens_good_token_or_not(world, client, settings):
-    _, good = ApiToken.issue(world.integration)
+    _, good = ApiToken.issue(world.integration, scopes=["referrals"])
     with time_machine.travel(MORNING, tick=False):
         for _ in range(9):
             assert _api(client, "hg_bad").status_code == 401
         tenth = _api(client, "hg_bad")
         assert tenth.status_code == 429 and tenth["Content-Type"] == "application/json"
         assert _api(client, good).status_code == 429
-        assert _api(client, good, addr="10.1.1.2").status_code == 200
+        assert _api(client, good, addr="10.1.1.2").status_code == 404
     with time_machine.travel(MORNING + dt.timedelta(minutes=15, seconds=1), tick=False):
-        assert _api(client, good).status_code == 200
+        assert _api(client, good).status_code == 404

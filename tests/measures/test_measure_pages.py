@@ -4,13 +4,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.test import APIClient
 
-from cases.models import AccessLog, ApiToken, Role
+from cases.models import AccessLog, Role
 from measures import selectors, services
 from measures.models import CopmGoal, IbicRating, KatzAssessment, SafetyRating
 
 from .. import factories as f
+from ..conftest import api_client
 
 ACTIVITIES = ("bathing", "dressing", "toileting", "transfer", "continence", "feeding")
 
@@ -21,10 +21,8 @@ def therapist(world):
 
 
 def _api(user):
-    _, raw = ApiToken.issue(user)
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
-    return api
+    """The team's API is called signed in; no token scope reaches it."""
+    return api_client(user)
 
 
 def _queries(http, url):

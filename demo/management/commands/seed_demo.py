@@ -19,6 +19,7 @@ from stdnum import luhn
 
 from cases import selectors, services
 from cases.models import (
+    ApiToken,
     CaseState,
     Consent,
     Intervention,
@@ -27,6 +28,7 @@ from cases.models import (
     Municipality,
     Referral,
     Role,
+    Scope,
     Team,
     User,
 )
@@ -116,7 +118,13 @@ USERS = [
     ("koordinator.natt", "Nora", "Nattkoordinator", Role.COORDINATOR, "", None, "night"),
     ("admin", "Ada", "Administratör", Role.ADMINISTRATOR, "", None, ""),
     ("sjukhus-api", "Sjukhusets", "Integration", Role.INTEGRATION, "", None, ""),
+    ("omsorg-api", "Omsorg Demo AB:s", "system", Role.PROVIDER_INTEGRATION, "", None, ""),
 ]
+# The integrations' tokens (printed once by the seed): which account, named how, with which scope.
+DEMO_TOKENS = (
+    ("sjukhus-api", "Sjukhusets journalsystem", [Scope.REFERRALS]),
+    ("omsorg-api", "Omsorg Demo AB:s verksamhetssystem", [Scope.MESSAGES]),
+)
 # How many demo cases end in each state (30 clients).
 STATE_PLAN = (
     [CaseState.REFERRED] * 6
@@ -198,6 +206,9 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo data created. Every demo login has the password {DEMO_PASSWORD!r}.")
         )
+        for username, name, scopes in DEMO_TOKENS:
+            _token, raw = ApiToken.issue(User.objects.get(username=username), name=name, scopes=scopes)
+            self.stdout.write(f"API token for {name} ({username}, {', '.join(scopes)}; shown once): {raw}")
 
     def _seed(self):
         rng = random.Random(2026)  # noqa: S311 - repeatable demo data, not a secret
@@ -256,7 +267,7 @@ class Command(BaseCommand):
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
-            if role != Role.INTEGRATION:  # the hospital's system has its token and no sign-in
+            if role not in (Role.INTEGRATION, Role.PROVIDER_INTEGRATION):  # systems have tokens and no sign-in
                 TOTPDevice.objects.create(user=user, name="Demo", key=DEMO_TOTP_KEY, confirmed=True)
             if role == Role.ADMINISTRATOR:
                 user.groups.add(admins)
@@ -320,8 +331,8 @@ class Command(BaseCommand):
     def _recipients(self, town, users):
         """Hemtjänst as receivers: a private provider and the municipality's own, and the night side."""
         directory = [
-            ("group", "Hemtjänst Centrum", "Omsorg Demo AB", "koordinator.dag"),
-            ("coordinator_day", "Koordinator Omsorg Demo", "Omsorg Demo AB", "koordinator.dag"),
+            ("group", "Hemtjänst Centrum", "Omsorg Demo AB", "koordinator.dag omsorg-api"),
+            ("coordinator_day", "Koordinator Omsorg Demo", "Omsorg Demo AB", "koordinator.dag omsorg-api"),
             ("group", "Hemtjänst Öster", "Demoköpings hemtjänst", "koordinator.dag"),
             ("group", "Hemtjänst Väster", "Demoköpings hemtjänst", "koordinator.dag"),
             ("coordinator_day", "Koordinator Demoköpings hemtjänst", "Demoköpings hemtjänst", "koordinator.dag"),
@@ -332,8 +343,7 @@ class Command(BaseCommand):
         self.directory = {}
         for kind, name, provider, member in directory:
             recipient = Recipient.objects.create(municipality=town, kind=kind, name=name, provider=provider)
-            if member:
-                recipient.members.add(users[member])
+            recipient.members.add(*(users[name] for name in member.split()))
             self.directory[name] = recipient
 
     def _case(self, rng, index, target, officer, teams, types, basis, today, users):
