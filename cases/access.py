@@ -369,7 +369,9 @@ def get_submission_for(request, pk, *, what: str):
         .filter(pk=pk, submitted_by_id=request.user.pk, municipality_id=request.user.municipality_id)
         .first()
     )
-    case = submission and submission.case
+    if submission is None:
+        refuse_read_of(request, Case.objects.filter(referral_submissions__pk=pk), what=what)
+    case = submission.case
     read_of_case(request, case, [("cases.view_referral_status", submission)], what=what)
     return submission
 

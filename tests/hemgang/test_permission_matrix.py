@@ -25,8 +25,8 @@ pytestmark = pytest.mark.django_db
 EXPECTED = Path(__file__).with_name("permission_matrix.json")
 # Arguments that name one of the scene's objects: a page taking one shows that client's data.
 OBJECT_ARGUMENTS = {"pk", "consent_pk", "goal_pk"}
-# Pages whose `pk` is not a client's object: a staff member (the log review of a user's reads).
-NOT_CLIENT_OBJECTS = {"log_review_user"}
+# Pages whose `pk` is not a client's object: a staff member (the log review of a user's reads), a token.
+NOT_CLIENT_OBJECTS = {"log_review_user", "api_token_revoke"}
 # Those who have nothing to do with the scene's case: its objects are a 404 for them.
 STRANGERS = ("other_staff", "outsider", "other_coordinator")
 
