@@ -16,7 +16,7 @@ from cases.access import is_administrator, is_unit_manager, team_ids
 from cases.models import Role
 
 from .models import AccountChangeRequest
-from .tokens import tokens_of_municipality
+from .tokens import tokens_of_municipality, tokens_to_approve
 
 TEAM_ROLES = (Role.TEAM_STAFF, Role.UNIT_MANAGER)
 
@@ -51,6 +51,16 @@ rules.add_perm("audit.review_log", is_unit_manager)
 rules.add_perm("audit.manage_api_tokens", is_administrator)
 
 
+@rules.predicate
+def may_approve_token(user, token) -> bool:
+    """A token of the unit manager's municipality that someone else issued."""
+    return token is not None and token.user.municipality_id == user.municipality_id and token.created_by_id != user.pk
+
+
+# A token that reads client data works only once a unit manager approves it (audit/tokens.py).
+rules.add_perm("audit.approve_api_token", is_unit_manager & may_approve_token)
+
+
 def requests_to_decide(user) -> QuerySet:
     """The waiting requests of the user's municipality (the page shows which of them they may decide)."""
     if not is_unit_manager(user):
@@ -64,6 +74,15 @@ def get_token_for(user, pk):
     """A token of an account of the administrator's municipality; 404 otherwise."""
     token = tokens_of_municipality(user).filter(pk=pk).first()
     if token is None or not rules.has_perm("audit.manage_api_tokens", user):
+        raise Http404
+    return token
+
+
+def get_token_to_approve(user, pk):
+    """A waiting token the unit manager may approve; 404 otherwise (also one of another municipality)."""
+    token = tokens_to_approve(user).filter(pk=pk).first()
+    # The rule itself, not `user.has_perm`, which grants a superuser everything.
+    if token is None or not rules.has_perm("audit.approve_api_token", user, token):
         raise Http404
     return token
 

@@ -102,6 +102,7 @@ class AccountEvent(models.Model):
         PASSWORD_SET = "password_set", _("Password set by the user")
         TOKEN_ISSUED = "token_issued", _("API token issued")
         TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        TOKEN_APPROVED = "token_approved", _("API token approved")
 
     at = models.DateTimeField(default=timezone.now)
     municipality = models.ForeignKey("cases.Municipality", on_delete=models.PROTECT, null=True, related_name="+")

@@ -3,7 +3,11 @@
 A token gives its account's access to a machine, so only integration accounts get one, and only the
 scope their role uses: the hospital's system (`integration`) `referrals`, a hemtjänst provider's system
 (`provider_integration`, whose units are decided as for a coordinator, with a unit manager's approval)
-`messages`. Each issue and revocation is one AccountEvent on the account, in the same transaction.
+`messages`. Each issue, approval and revocation is one AccountEvent on the account, in the same transaction.
+
+A `messages` token reads client data (the messages to the provider's units), so it works only once a unit
+manager of the municipality, not the one who issued it, has approved it (issue 12, separation of duties:
+an administrator alone gives no one access to client data, as with a care account).
 """
 
 import datetime as dt
@@ -20,6 +24,8 @@ from hemgang.history import save_as
 from .models import AccountEvent
 
 SCOPES_OF_ROLE = {Role.INTEGRATION: {Scope.REFERRALS}, Role.PROVIDER_INTEGRATION: {Scope.MESSAGES}}
+# The scopes that read client data: a token with one waits for a unit manager's approval.
+APPROVED_SCOPES = {Scope.MESSAGES}
 LONGEST = dt.timedelta(days=2 * 365)
 
 
@@ -33,7 +39,7 @@ def integration_accounts(actor) -> QuerySet:
 def tokens_of_municipality(actor) -> QuerySet:
     return (
         ApiToken.objects.filter(user__municipality_id=actor.municipality_id)
-        .select_related("user", "created_by", "revoked_by")
+        .select_related("user", "created_by", "approved_by", "revoked_by")
         .order_by("revoked_at", "-created_at")
     )
 
@@ -52,8 +58,38 @@ def api_token_issue(*, actor, account: User, name: str, scopes, expires_on: dt.d
         raise DomainValidationError(_("Choose an expiry within the next two years."), field="expires_on")
     expires_at = timezone.make_aware(dt.datetime.combine(expires_on, dt.time(23, 59, 59)))
     token, raw = ApiToken.issue(account, name=name, scopes=scopes, created_by=actor, expires_at=expires_at)
+    if needs_approval(token):
+        token.approved_at = None
+        save_as(token, actor, update_fields=["approved_at"])
     _event(actor, token, AccountEvent.Action.TOKEN_ISSUED)
     return token, raw
+
+
+def needs_approval(token: ApiToken) -> bool:
+    return bool(APPROVED_SCOPES & set(token.scopes))
+
+
+def tokens_to_approve(user) -> QuerySet:
+    """The municipality's tokens waiting for a unit manager's approval (not revoked, not expired)."""
+    return tokens_of_municipality(user).filter(
+        approved_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
+@transaction.atomic
+def api_token_approve(*, actor, token: ApiToken) -> ApiToken:
+    """A unit manager's approval: the token works from now on. Never the issuer's own (the rule says so
+    too), nor a token revoked, expired or approved already."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.created_by_id == actor.pk:
+        raise DomainError(_("Another unit manager approves a token you issued."), code="own_token")
+    if token.approved_at is not None or token.revoked_at is not None or token.expires_at <= timezone.now():
+        raise DomainError(_("The token is not waiting for approval."), code="token_not_waiting")
+    token.approved_at = timezone.now()
+    token.approved_by = actor
+    save_as(token, actor, update_fields=["approved_at", "approved_by"])
+    _event(actor, token, AccountEvent.Action.TOKEN_APPROVED)
+    return token
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ urlpatterns = [
     path("konto/losenord/<str:uidb64>/<str:token>/", views.account_set_password, name="account_set_password"),
     path("konton/nycklar/", views.api_tokens, name="api_tokens"),
     path("konton/nycklar/<int:pk>/aterkalla/", views.api_token_revoke, name="api_token_revoke"),
+    path("konton/nycklar/<int:pk>/godkann/", views.api_token_approve, name="api_token_approve"),
     path("loggranskning/", views.log_review, name="log_review"),
     path("loggranskning/anvandare/<int:pk>/", views.log_review_user, name="log_review_user"),
     path("loggranskning/klient/<int:pk>/", views.log_review_client, name="log_review_client"),

@@ -25,7 +25,7 @@ from hemgang.errors import DomainError
 from hemgang.exports import FORMATS, Table, export_response
 
 from . import selectors, services, tokens
-from .access import get_request_for, get_token_for, requests_to_decide
+from .access import get_request_for, get_token_for, get_token_to_approve, requests_to_decide
 from .document import render_log_extract, role_label
 from .forms import ApiTokenForm, PeriodForm, RejectForm
 
@@ -108,7 +108,26 @@ def account_requests(request):
         )
         for r in pending
     ]
-    return render(request, "audit/account_requests.html", {"rows": rows, "reject_form": RejectForm()})
+    waiting_tokens = [
+        (token, request.user.has_perm("audit.approve_api_token", token))
+        for token in tokens.tokens_to_approve(request.user)
+    ]
+    context = {"rows": rows, "reject_form": RejectForm(), "waiting_tokens": waiting_tokens}
+    return render(request, "audit/account_requests.html", context)
+
+
+@require_POST
+@access.requires("audit.approve_api_token", on_object=True)
+def api_token_approve(request, pk):
+    """A unit manager approves a token that reads client data; it works from now on."""
+    token = get_token_to_approve(request.user, pk)
+    try:
+        tokens.api_token_approve(actor=request.user, token=token)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Approved: %(name)s works from now on.") % {"name": token})
+    return redirect("account_requests")
 
 
 def _ids(value) -> list:

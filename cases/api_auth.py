@@ -40,10 +40,11 @@ class HashedTokenAuthentication(TokenAuthentication):
         now = timezone.now()
         token = (
             ApiToken.objects.select_related("user")
-            .filter(key_hash=hash_token(key), revoked_at__isnull=True, expires_at__gt=now)
+            .filter(key_hash=hash_token(key), approved_at__isnull=False, revoked_at__isnull=True, expires_at__gt=now)
             .first()
         )
-        # An expired token is refused as a revoked one is, and counted as a bad one (nobody should still send it).
+        # An expired token is refused as a revoked one is, and counted as a bad one (nobody should still send it);
+        # so is one still waiting for a unit manager's approval.
         if token is None or not token.user.is_active:
             user_login_failed.send(sender=__name__, credentials=TOKEN_CREDENTIALS, request=request)
             raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))

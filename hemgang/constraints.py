@@ -33,6 +33,7 @@ MESSAGES = {
     "user_role_needs_municipality": ("municipality", _("A user with a role belongs to a municipality.")),
     "apitoken_scopes_known": ("scopes", _("Choose at least one scope, of the known ones.")),
     "apitoken_revoked_by_whom": ("revoked_by", _("A revoked token names who revoked it.")),
+    "apitoken_approved_when": ("approved_at", _("An approved token says when it was approved.")),
     "interventiontype_unique": ("name", _("The catalogue already has an intervention with this name.")),
     "legalbasis_unique": ("name", _("The catalogue already has a legal basis with this name.")),
     "legalbasis_id_kind": (None, _("The legal basis does not match whether the needs were assessed.")),

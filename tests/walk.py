@@ -37,9 +37,9 @@ SKIPPED_NAMES |= {"login_verify", "login_enrol", "oidc_start", "oidc_callback"}
 # Not pages: opening a notice marks it read and redirects to its thing; marking read is POST only (its forms
 # are on the notification centre, which is walked).
 SKIPPED_NAMES |= {"notification_open", "notification_read", "notification_read_all"}
-# Approving or rejecting an account change is POST only (its forms are on the requests page, which is
+# Approving or rejecting an account change, approving an API token, is POST only (forms on the requests page, which is
 # walked); the set-password page is opened from an e-mailed one-time link (tests/audit/test_account_changes.py).
-SKIPPED_NAMES |= {"account_request_approve", "account_request_reject", "account_set_password"}
+SKIPPED_NAMES |= {"account_request_approve", "account_request_reject", "account_set_password", "api_token_approve"}
 
 
 def at(day=MONDAY, hour=10):

@@ -47,6 +47,13 @@ class ApiToken(models.Model):
     )
     expires_at = models.DateTimeField(_("expires"), default=default_expiry)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # A token that reads client data (`messages`) works only once a unit manager other than its issuer has
+    # approved it (issue 12: an administrator alone gives no one access to client data); None: waiting.
+    # Tokens that read none (`referrals`), and those made outside the pages, are approved when made.
+    approved_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -69,6 +76,11 @@ class ApiToken(models.Model):
                 name="apitoken_revoked_by_whom",
                 violation_error_message=_("A revoked token names who revoked it."),
             ),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | Q(approved_at__isnull=False),
+                name="apitoken_approved_when",
+                violation_error_message=_("An approved token says when it was approved."),
+            ),
         ]
 
     def __str__(self):
@@ -76,7 +88,7 @@ class ApiToken(models.Model):
 
     def is_usable(self, now: dt.datetime | None = None) -> bool:
         """Neither revoked nor expired (the authentication asks the database the same)."""
-        return self.revoked_at is None and self.expires_at > (now or timezone.now())
+        return self.approved_at is not None and self.revoked_at is None and self.expires_at > (now or timezone.now())
 
     @classmethod
     def issue(

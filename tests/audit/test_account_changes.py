@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from audit import services
 from audit.models import AccountChangeRequest, AccountEvent
-from cases.models import Role, User
+from cases.models import ApiToken, Role, User
 
 from .. import factories as f
 
@@ -304,11 +304,17 @@ def test_the_account_changes_page_reads_a_fixed_number_of_queries(world, admin_h
             after={**services.snapshot(account), "role": "team_staff", "profession": "usk", "team": world.team.pk},
             created=False,
         )
+    for name in ("Omsorg", "Vård"):  # two API tokens waiting for approval too
+        provider = f.UserFactory(municipality=world.town, role=Role.PROVIDER_INTEGRATION)
+        token, _raw = ApiToken.issue(provider, scopes=["messages"], name=name, created_by=world.admin)
+        ApiToken.objects.filter(pk=token.pk).update(approved_at=None)
     http = login(world.manager)
     # The session and its user; the requests with their accounts, teams and requesters; the teams named;
-    # the unit manager's led teams (team_ids, once); the menu: the inbox and notification counts, the
-    # user's team (as on every page; no model permissions: those are only staff accounts').
-    with django_assert_num_queries(8):
+    # the unit manager's led teams (team_ids, once); the waiting tokens with their accounts and issuers;
+    # the menu: the inbox and notification counts, the user's team (as on every page; no model
+    # permissions: those are only staff accounts').
+    with django_assert_num_queries(9):
         response = http.get(reverse("account_requests"))
     assert response.status_code == 200
     assert response.content.decode().count('action="/konton/andringar/') == 6
+    assert response.content.decode().count('action="/konton/nycklar/') == 2

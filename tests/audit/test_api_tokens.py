@@ -116,3 +116,61 @@ def test_a_provider_integration_cannot_sign_in_to_the_pages(world, provider, cli
     provider.save()
     request = RequestFactory().post("/login/")
     assert authenticate(request, username=provider.username, password="correct horse battery") is None
+
+
+# --- a token that reads client data waits for a unit manager -------------------------------------------
+
+
+def _raw_of(response) -> str:
+    return re.search(r'<code id="issued-token">(hg_[^<]+)</code>', response.content.decode()).group(1)
+
+
+def test_a_messages_token_works_only_once_a_unit_manager_approved_it(world, login, provider):
+    """Separation of duties (issue 12): the administrator's token for a provider's system reads the
+    messages to its units, client data, so alone it gives no access; a unit manager's approval does."""
+    response = _issue(login(world.admin), provider, scopes=["messages"], name="Omsorgs verksamhetssystem")
+    assert "godkänt den på sidan Kontoändringar" in response.content.decode()
+    raw, token = _raw_of(response), ApiToken.objects.get(user=provider)
+    assert token.approved_at is None
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
+    assert api.get(reverse("api-message-list")).status_code == 401
+    assert "väntar på enhetschefens godkännande" in login(world.admin).get(reverse("api_tokens")).content.decode()
+
+    manager = login(world.manager)
+    page = manager.get(reverse("account_requests")).content.decode()
+    assert "Omsorgs verksamhetssystem" in page and reverse("api_token_approve", args=[token.pk]) in page
+    assert manager.post(reverse("api_token_approve", args=[token.pk])).status_code == 302
+    token.refresh_from_db()
+    assert token.approved_by == world.manager and token.history.first().history_user == world.manager
+    assert AccountEvent.objects.filter(account=provider, action="token_approved", actor=world.manager).exists()
+    assert api.get(reverse("api-message-list")).status_code == 200
+    # Approved once: no second approval, and the page no longer lists it.
+    assert manager.post(reverse("api_token_approve", args=[token.pk])).status_code == 404
+    assert "Omsorgs verksamhetssystem" not in manager.get(reverse("account_requests")).content.decode()
+
+
+def test_a_referrals_token_needs_no_approval(world, login):
+    _issue(login(world.admin), world.integration)
+    assert ApiToken.objects.get(user=world.integration).approved_at is not None
+
+
+@pytest.mark.parametrize("persona", ["admin", "officer", "staff", "coordinator"])
+def test_only_a_unit_manager_approves_a_token(world, login, provider, persona):
+    _issue(login(world.admin), provider, scopes=["messages"])
+    token = ApiToken.objects.get(user=provider)
+    # An object rule: refused as not found, as an account change is (audit/access.py).
+    assert login(getattr(world, persona)).post(reverse("api_token_approve", args=[token.pk])).status_code == 404
+    token.refresh_from_db()
+    assert token.approved_at is None
+
+
+def test_a_unit_manager_of_another_municipality_or_the_issuer_cannot_approve(world, login, provider):
+    _issue(login(world.admin), provider, scopes=["messages"])
+    token = ApiToken.objects.get(user=provider)
+    elsewhere = f.UserFactory(municipality=world.elsewhere, role=Role.UNIT_MANAGER)
+    assert login(elsewhere).post(reverse("api_token_approve", args=[token.pk])).status_code == 404
+    ApiToken.objects.filter(pk=token.pk).update(created_by=world.manager)  # as if the manager had issued it
+    assert login(world.manager).post(reverse("api_token_approve", args=[token.pk])).status_code == 404
+    token.refresh_from_db()
+    assert token.approved_at is None

@@ -275,7 +275,7 @@ MATRIX = {
     "other_staff": (403, 403),
     "coordinator": (403, 403),
     "admin": (403, 403),
-    "integration": (403, 403),
+    "integration": (302, 302),  # no session on the pages: ended, to the login
     "outsider": (403, 403),
 }
 
