@@ -76,13 +76,8 @@ def api_token_revoke(request, pk):
     """GET asks to confirm, POST revokes."""
     token = get_token_for(request.user, pk)
     if request.method == "POST":
-        try:
-            tokens.api_token_revoke(actor=request.user, token=token)
-        except DomainError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("Revoked: %(name)s no longer works.") % {"name": token})
-        return redirect("api_tokens")
+        done = _("Revoked: %(name)s no longer works.") % {"name": token}
+        return _decided(request, lambda: tokens.api_token_revoke(actor=request.user, token=token), done, "api_tokens")
     return render(request, "audit/api_token_revoke.html", {"token": token})
 
 
@@ -121,13 +116,19 @@ def account_requests(request):
 def api_token_approve(request, pk):
     """A unit manager approves a token that reads client data; it works from now on."""
     token = get_token_to_approve(request.user, pk)
+    done = _("Approved: %(name)s works from now on.") % {"name": token}
+    return _decided(request, lambda: tokens.api_token_approve(actor=request.user, token=token), done)
+
+
+def _decided(request, decide, done: str, then: str = "account_requests"):
+    """Run a decision's service; its refusal or `done` as the page's message, and back to `then`."""
     try:
-        tokens.api_token_approve(actor=request.user, token=token)
+        decide()
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(request, _("Approved: %(name)s works from now on.") % {"name": token})
-    return redirect("account_requests")
+        messages.success(request, done)
+    return redirect(then)
 
 
 def _ids(value) -> list:
@@ -140,13 +141,8 @@ def _ids(value) -> list:
 @access.requires("audit.decide_account_change", on_object=True)
 def account_request_approve(request, pk):
     change = get_request_for(request.user, pk)
-    try:
-        services.request_approve(actor=request.user, request=change)
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("Approved: the change now applies to %(name)s.") % {"name": change.account})
-    return redirect("account_requests")
+    done = _("Approved: the change now applies to %(name)s.") % {"name": change.account}
+    return _decided(request, lambda: services.request_approve(actor=request.user, request=change), done)
 
 
 @require_POST
@@ -157,13 +153,9 @@ def account_request_reject(request, pk):
     if not form.is_valid():
         messages.error(request, _("Say why the change is rejected."))
         return redirect("account_requests")
-    try:
-        services.request_reject(actor=request.user, request=change, reason=form.cleaned_data["reason"])
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("Rejected: nothing changed for %(name)s.") % {"name": change.account})
-    return redirect("account_requests")
+    reason = form.cleaned_data["reason"]
+    done = _("Rejected: nothing changed for %(name)s.") % {"name": change.account}
+    return _decided(request, lambda: services.request_reject(actor=request.user, request=change, reason=reason), done)
 
 
 @access.public
